@@ -1,0 +1,18 @@
+package io.factoryhub.app;
+
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+@Command(name = "bench", mixinStandardHelpOptions = true, description = "Not available yet in this build.")
+public final class BenchCommand implements Callable<Integer> {
+
+    @Mixin
+    CommonOptions options;
+
+    @Override
+    public Integer call() {
+        System.err.println("factory-hub bench: not available yet in this build");
+        return 2;
+    }
+}

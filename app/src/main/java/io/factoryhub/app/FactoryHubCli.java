@@ -1,0 +1,35 @@
+package io.factoryhub.app;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code ./factory-hub <verb>}: the product's command line. */
+@Command(name = "factory-hub", mixinStandardHelpOptions = true, version = "factory-hub 0.1.0",
+        description = "Integration hub for factories: OPC-UA and MQTT 5 into Kafka, configured in YAML.",
+        subcommands = {RunCommand.class, ValidateCommand.class, SimulateCommand.class, BenchCommand.class})
+public final class FactoryHubCli implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    static {
+        // HiveMQ's jar carries a logback.xml of its own: name ours explicitly before the first logger exists
+        if (System.getProperty("logback.configurationFile") == null) {
+            System.setProperty("logback.configurationFile", "factory-hub-logback.xml");
+        }
+    }
+
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    /** Runs a verb and returns its exit code (tests call this instead of main). */
+    public static int execute(String... args) {
+        return new CommandLine(new FactoryHubCli()).execute(args);
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+}

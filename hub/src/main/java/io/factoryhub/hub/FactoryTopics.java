@@ -1,0 +1,52 @@
+package io.factoryhub.hub;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+
+/**
+ * Creates the contract's topics with their documented partition counts before any route writes to them,
+ * so the broker's auto-create (one partition) never decides.
+ */
+public final class FactoryTopics {
+
+    /** Topic name to partition count. Deadletter has one partition: failures stay in arrival order. */
+    public static Map<String, Integer> contract(String telemetryTopic, String deadletterTopic, int partitions) {
+        return Map.of(
+                telemetryTopic, partitions,
+                "factory.machine.events", partitions,
+                "factory.machine.anomalies", partitions,
+                deadletterTopic, 1);
+    }
+
+    private FactoryTopics() {
+    }
+
+    /** Creates the missing ones; existing topics are left as they are. */
+    public static void ensure(String bootstrapServers, Map<String, Integer> topics) {
+        try (Admin admin = Admin.create(Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000))) {
+            Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+            List<NewTopic> missing = new ArrayList<>();
+            topics.forEach((name, partitions) -> {
+                if (!existing.contains(name)) {
+                    missing.add(new NewTopic(name, partitions, (short) -1));
+                }
+            });
+            if (!missing.isEmpty()) {
+                admin.createTopics(missing).all().get(30, TimeUnit.SECONDS);
+            }
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("Cannot create topics on Kafka at " + bootstrapServers + ": " + e.getCause().getMessage(), e);
+        } catch (Exception e) {
+            throw new IllegalStateException("Cannot reach Kafka at " + bootstrapServers + " to create topics: " + e.getMessage(), e);
+        }
+    }
+}

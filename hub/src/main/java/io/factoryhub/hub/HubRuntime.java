@@ -1,0 +1,104 @@
+package io.factoryhub.hub;
+
+import io.factoryhub.hub.config.HubConfig;
+import io.factoryhub.hub.health.TcpReachabilityCheck;
+import io.factoryhub.hub.reload.KameletCatalog;
+import io.factoryhub.hub.reload.RouteDirectoryWatcher;
+import io.factoryhub.hub.reload.RouteFileLoader;
+import io.factoryhub.hub.reload.RouteFileValidator;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Properties;
+import org.apache.camel.CamelContext;
+import org.apache.camel.health.HealthCheckRegistry;
+import org.apache.camel.main.Main;
+
+/**
+ * The hub: Camel Main with the factory's defaults, the contract's topics, health checks, and every file of
+ * routes/ and connectors/ loaded — and reloaded on change — one file at a time by our own loader.
+ */
+public final class HubRuntime implements AutoCloseable {
+
+    private final HubConfig config;
+    private final Main main = new Main();
+    private RouteFileLoader loader;
+    private RouteDirectoryWatcher watcher;
+
+    public HubRuntime(HubConfig config) {
+        this.config = config;
+    }
+
+    public void start() throws Exception {
+        FactoryTopics.ensure(config.get("factory.kafka.bootstrap-servers"), FactoryTopics.contract(
+                config.get("factory.topic.telemetry"), config.get("factory.topic.deadletter"),
+                config.getInt("factory.topic.partitions")));
+        main.setInitialProperties(CamelSettings.from(config));
+        main.start();
+        CamelContext context = main.getCamelContext();
+        registerHealthChecks(context);
+        loader = new RouteFileLoader(context, validator(context));
+        watcher = new RouteDirectoryWatcher(
+                List.of(config.getPath("factory.routes-dir"), config.getPath("factory.connectors-dir")),
+                loader, config.getInt("factory.reload.interval-ms"));
+        watcher.start();
+    }
+
+    public RouteFileValidator validator(CamelContext context) {
+        return new RouteFileValidator(new KameletCatalog(config.getPath("factory.kamelets-dir")), context);
+    }
+
+    public CamelContext context() {
+        return main.getCamelContext();
+    }
+
+    public RouteFileLoader loader() {
+        return loader;
+    }
+
+    private void registerHealthChecks(CamelContext context) {
+        HealthCheckRegistry registry = HealthCheckRegistry.get(context);
+        registry.register(TcpReachabilityCheck.forBootstrapServers("kafka", config.get("factory.kafka.bootstrap-servers")));
+        registry.register(TcpReachabilityCheck.forUrl("mqtt-broker", config.get("factory.mqtt.broker-url"), 1883));
+        registry.register(TcpReachabilityCheck.forUrl("opcua-server", config.get("factory.opcua.endpoint"), 4840));
+    }
+
+    /** Graceful: stops the watcher, then Camel, which drains in-flight exchanges before acknowledging them. */
+    @Override
+    public void close() {
+        if (watcher != null) {
+            watcher.close();
+        }
+        main.stop();
+    }
+
+    /** Camel's own settings derived from ours; kept together so run, validate and tests agree. */
+    static final class CamelSettings {
+        private CamelSettings() {
+        }
+
+        static Properties from(HubConfig config) {
+            Properties p = config.asProperties();
+            p.putIfAbsent("camel.main.name", "factory-hub");
+            p.putIfAbsent("camel.main.shutdownTimeout", "30");
+            Path kamelets = config.getPath("factory.kamelets-dir").toAbsolutePath();
+            p.putIfAbsent("camel.component.kamelet.location", "file:" + kamelets + ",classpath:kamelets");
+            p.putIfAbsent("camel.component.kafka.brokers", config.get("factory.kafka.bootstrap-servers"));
+            // nothing acknowledged may be lost: all in-sync replicas, idempotent, ordered per key
+            p.putIfAbsent("camel.component.kafka.requestRequiredAcks", "all");
+            p.putIfAbsent("camel.component.kafka.enableIdempotence", "true");
+            p.putIfAbsent("camel.component.kafka.lingerMs", config.get("factory.kafka.linger-ms"));
+            p.putIfAbsent("camel.component.kafka.producerBatchSize", config.get("factory.kafka.batch-size"));
+            p.putIfAbsent("camel.component.kafka.compressionCodec", config.get("factory.kafka.compression"));
+            p.putIfAbsent("camel.management.enabled", "true");
+            p.putIfAbsent("camel.management.port", config.get("factory.http.port"));
+            p.putIfAbsent("camel.management.healthCheckEnabled", "true");
+            p.putIfAbsent("camel.management.healthPath", "/health");
+            p.putIfAbsent("camel.management.metricsEnabled", "true");
+            p.putIfAbsent("camel.metrics.enabled", "true");
+            p.putIfAbsent("camel.metrics.path", "/metrics");
+            p.putIfAbsent("camel.metrics.enableRoutePolicy", "true");
+            p.putIfAbsent("camel.metrics.enableExchangeEventNotifier", "false");
+            return p;
+        }
+    }
+}

@@ -1,0 +1,24 @@
+package io.factoryhub.hub.telemetry;
+
+/**
+ * What a parser knows besides the payload: where it came from and the connector's defaults.
+ *
+ * @param address  MQTT topic or OPC-UA node id the payload arrived on
+ * @param headers  protocol headers (OPC-UA source time, quality, ...)
+ * @param defaults values the connector configured for fields the payload may lack
+ */
+public record ReadingContext(String address, java.util.Map<String, Object> headers, Defaults defaults) {
+
+    /** Connector-level defaults, each may be null. */
+    public record Defaults(String machineId, String tag, String site, String line, String unit) {
+    }
+
+    /** Last segment of the address: the tag when the payload carries none. */
+    public String addressTail() {
+        if (address == null || address.isEmpty()) {
+            return null;
+        }
+        String[] parts = address.split("[/.]");
+        return parts[parts.length - 1];
+    }
+}
