@@ -50,7 +50,7 @@ final class CsvReadingParser implements ReadingParser {
                 Values.required("tag", Values.firstNonBlank(row.get("tag"), defaults.tag(), context.addressTail())),
                 Values.number("value", row.get("value")),
                 Values.firstNonBlank(row.get("unit"), defaults.unit()),
-                Values.firstNonBlank(row.get("quality"), "GOOD"),
+                Values.quality(row.get("quality")),
                 Values.time("timestamp", row.get("timestamp")),
                 Values.firstNonBlank(row.get("site"), defaults.site()),
                 Values.firstNonBlank(row.get("line"), defaults.line()));

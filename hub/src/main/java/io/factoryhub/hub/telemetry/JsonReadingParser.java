@@ -36,7 +36,7 @@ final class JsonReadingParser implements ReadingParser {
                 Values.required("tag", Values.firstNonBlank(text(json, "tag"), defaults.tag(), context.addressTail())),
                 value,
                 Values.firstNonBlank(text(json, "unit"), defaults.unit()),
-                Values.firstNonBlank(text(json, "quality"), "GOOD"),
+                Values.quality(text(json, "quality")),
                 sourceTime,
                 Values.firstNonBlank(text(json, "site"), defaults.site()),
                 Values.firstNonBlank(text(json, "line"), defaults.line()));

@@ -51,6 +51,18 @@ final class Values {
         }
     }
 
+    /** GOOD when absent; otherwise one of GOOD, UNCERTAIN, BAD in any case. */
+    static String quality(String raw) {
+        if (raw == null || raw.isBlank()) {
+            return "GOOD";
+        }
+        String upper = raw.trim().toUpperCase(java.util.Locale.ROOT);
+        if (!upper.equals("GOOD") && !upper.equals("UNCERTAIN") && !upper.equals("BAD")) {
+            throw new InvalidTelemetryException("quality must be GOOD, UNCERTAIN or BAD, got '" + raw + "'");
+        }
+        return upper;
+    }
+
     static String firstNonBlank(String... candidates) {
         for (String candidate : candidates) {
             if (candidate != null && !candidate.isBlank()) {

@@ -1,0 +1,113 @@
+package io.factoryhub.hub.opcua;
+
+import java.util.List;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.Processor;
+import org.apache.camel.support.DefaultConsumer;
+import org.eclipse.milo.opcua.stack.core.types.builtin.DataValue;
+import org.eclipse.milo.opcua.stack.core.types.builtin.DateTime;
+import org.eclipse.milo.opcua.stack.core.types.builtin.StatusCode;
+
+/**
+ * Emits one exchange per OPC-UA data change: body = the value as received, headers describe where it
+ * came from and how good it is (see {@link OpcUaHeaders}).
+ */
+public class OpcUaSubscriptionConsumer extends DefaultConsumer {
+
+    private final OpcUaSubscriptionConfig config;
+    /** Tag (last node-path segment) per configured node id, computed once, not per value. */
+    private final List<String> tags;
+    private SubscriptionSupervisor supervisor;
+    private OrderedDispatcher dispatcher;
+
+    public OpcUaSubscriptionConsumer(OpcUaSubscriptionEndpoint endpoint, Processor processor,
+                                     OpcUaSubscriptionConfig config) {
+        super(endpoint, processor);
+        this.config = config;
+        this.tags = config.nodeIds().stream().map(OpcUaSubscriptionConsumer::tagOf).toList();
+    }
+
+    /** True while the session is active and the subscription exists on the server. */
+    public boolean isConnected() {
+        SubscriptionSupervisor current = supervisor;
+        return current != null && current.isConnected();
+    }
+
+    /** Server-side subscription id, -1 if none; a new id means the subscription was re-created. */
+    public long subscriptionId() {
+        SubscriptionSupervisor current = supervisor;
+        return current == null ? -1 : current.subscriptionId();
+    }
+
+    /** Data changes dropped because the route did not keep up (see {@link OrderedDispatcher}). */
+    public long droppedCount() {
+        OrderedDispatcher current = dispatcher;
+        return current == null ? 0 : current.droppedCount();
+    }
+
+    @Override
+    protected void doStart() throws Exception {
+        super.doStart();
+        String id = getEndpoint().getCamelContext().getName() + "/" + getRouteId() + "@" + config.endpointUrl();
+        dispatcher = new OrderedDispatcher("opcua-" + getRouteId(), config.workers(), config.laneCapacity(), 5_000);
+        supervisor = new SubscriptionSupervisor(id, config,
+                (index, value) -> dispatcher.submit(index, () -> emit(index, value)));
+        supervisor.start();
+    }
+
+    @Override
+    protected void doStop() throws Exception {
+        if (supervisor != null) {
+            supervisor.stop();
+            supervisor = null;
+        }
+        if (dispatcher != null) {
+            dispatcher.stop();
+            dispatcher = null;
+        }
+        super.doStop();
+    }
+
+    private void emit(int index, DataValue value) {
+        Exchange exchange = createExchange(false);
+        try {
+            Message in = exchange.getIn();
+            in.setBody(value.getValue().getValue());
+            StatusCode status = value.getStatusCode() == null ? StatusCode.GOOD : value.getStatusCode();
+            DateTime time = isSet(value.getSourceTime()) ? value.getSourceTime() : value.getServerTime();
+            in.setHeader(OpcUaHeaders.NODE_ID, config.nodeIds().get(index));
+            in.setHeader(OpcUaHeaders.BROWSE_NAME, tags.get(index));
+            in.setHeader(OpcUaHeaders.SOURCE_TIME, isSet(time) ? time.getJavaInstant().toString() : null);
+            in.setHeader(OpcUaHeaders.STATUS_CODE, status.getValue());
+            in.setHeader(OpcUaHeaders.QUALITY, OpcUaQuality.of(status).name());
+            in.setHeader(OpcUaHeaders.ENDPOINT, config.endpointUrl());
+            getProcessor().process(exchange);
+        } catch (Exception e) {
+            exchange.setException(e);
+        } finally {
+            if (exchange.getException() != null) {
+                getExceptionHandler().handleException("Error processing OPC-UA data change", exchange,
+                        exchange.getException());
+            }
+            releaseExchange(exchange, false);
+        }
+    }
+
+    private static boolean isSet(DateTime time) {
+        return time != null && time.isValid() && !time.isNull();
+    }
+
+    /** {@code ns=2;s=plant-a/line-3/lathe-05/vibration} gives {@code vibration}; numeric ids give the number. */
+    static String tagOf(String nodeId) {
+        int identifier = Math.max(nodeId.lastIndexOf(";s="), Math.max(nodeId.lastIndexOf(";i="),
+                Math.max(nodeId.lastIndexOf(";g="), nodeId.lastIndexOf(";b="))));
+        String id = identifier < 0 ? nodeId : nodeId.substring(identifier + 3);
+        if (identifier < 0 && id.length() > 2 && id.charAt(1) == '=') {
+            id = id.substring(2); // "s=Foo" without a namespace part
+        }
+        int slash = id.lastIndexOf('/');
+        return slash < 0 ? id : id.substring(slash + 1);
+    }
+}
