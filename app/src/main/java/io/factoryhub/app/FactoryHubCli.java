@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** {@code ./factory-hub <verb>}: the product's command line. */
 @Command(name = "factory-hub", mixinStandardHelpOptions = true, version = "factory-hub 0.1.0",
         description = "Integration hub for factories: OPC-UA and MQTT 5 into Kafka, configured in YAML.",
-        subcommands = {RunCommand.class, ValidateCommand.class, SimulateCommand.class, BenchCommand.class})
+        subcommands = {RunCommand.class, ValidateCommand.class, WatchCommand.class, SimulateCommand.class, BenchCommand.class})
 public final class FactoryHubCli implements Runnable {
 
     @CommandLine.Spec
@@ -15,7 +15,10 @@ public final class FactoryHubCli implements Runnable {
     static {
         // HiveMQ's jar carries a logback.xml of its own: name ours explicitly before the first logger exists
         if (System.getProperty("logback.configurationFile") == null) {
-            System.setProperty("logback.configurationFile", "factory-hub-logback.xml");
+            java.net.URL ours = FactoryHubCli.class.getClassLoader().getResource("factory-hub-logback.xml");
+            if (ours != null) {
+                System.setProperty("logback.configurationFile", ours.toString());
+            }
         }
     }
 
@@ -26,6 +29,11 @@ public final class FactoryHubCli implements Runnable {
     /** Runs a verb and returns its exit code (tests call this instead of main). */
     public static int execute(String... args) {
         return new CommandLine(new FactoryHubCli()).execute(args);
+    }
+
+    /** Same, with the verb's output captured. */
+    public static int execute(java.io.PrintWriter out, java.io.PrintWriter err, String... args) {
+        return new CommandLine(new FactoryHubCli()).setOut(out).setErr(err).execute(args);
     }
 
     @Override

@@ -1,18 +1,61 @@
 package io.factoryhub.app;
 
+import io.factoryhub.app.plant.EmbeddedPlant;
+import io.factoryhub.hub.HubRuntime;
+import io.factoryhub.hub.config.HubConfig;
+import java.io.PrintStream;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
-@Command(name = "run", mixinStandardHelpOptions = true, description = "Not available yet in this build.")
+/** Starts the embedded plant (unless switched off part by part) and the hub on it, until Ctrl-C / SIGTERM. */
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = "Start the simulated plant and the hub; Ctrl-C stops gracefully. Parts: plant.<kafka|mqtt|opcua|simulator>.enabled")
 public final class RunCommand implements Callable<Integer> {
 
     @Mixin
     CommonOptions options;
 
     @Override
-    public Integer call() {
-        System.err.println("factory-hub run: not available yet in this build");
-        return 2;
+    public Integer call() throws Exception {
+        HubConfig config = options.load();
+        long started = System.nanoTime();
+        EmbeddedPlant plant = new EmbeddedPlant(config).start();
+        HubRuntime hub = new HubRuntime(config);
+        try {
+            hub.start();
+        } catch (Exception e) {
+            hub.close();
+            plant.close();
+            throw e;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            System.out.println("factory-hub: stopping (machines first, then the hub drains, then the plant)...");
+            plant.stopSimulator();
+            hub.close();
+            plant.close();
+            stopped.countDown();
+        }, "factory-hub-shutdown"));
+        banner(System.out, config, plant, (System.nanoTime() - started) / 1_000_000);
+        stopped.await();
+        return 0;
+    }
+
+    private static void banner(PrintStream out, HubConfig config, EmbeddedPlant plant, long startMillis) {
+        String http = "http://localhost:" + config.get("factory.http.port");
+        out.println();
+        out.printf("factory-hub is up (%.1f s)%n", startMillis / 1000.0);
+        plant.endpoints().forEach(line -> out.println("  " + line));
+        out.println("  hub HTTP           " + http + "/metrics (Prometheus)   " + http + "/health");
+        out.println("  Kafka (hub uses)   " + config.get("factory.kafka.bootstrap-servers"));
+        out.println("  topics             " + config.get("factory.topic.telemetry") + ", " + config.get("factory.topic.deadletter"));
+        out.println("  connectors         " + config.getPath("factory.connectors-dir") + "  (edit, add, remove: live)");
+        out.println("  routes             " + config.getPath("factory.routes-dir"));
+        out.println("  data dir           " + config.getPath("factory.data-dir"));
+        out.println("Watch telemetry arrive:");
+        out.println("  ./factory-hub watch --topic " + config.get("factory.topic.telemetry"));
+        out.println();
     }
 }

@@ -16,6 +16,12 @@ import org.apache.kafka.clients.admin.NewTopic;
  */
 public final class FactoryTopics {
 
+    /**
+     * Dead letters may be as large as the biggest payload the connectors accept (1 MiB by default, configurable)
+     * plus headers, above Kafka's 1 MB default record limit: the dead-letter topic takes records up to this size.
+     */
+    public static final int DEADLETTER_MAX_BYTES = 16 * 1024 * 1024;
+
     /** Topic name to partition count. Deadletter has one partition: failures stay in arrival order. */
     public static Map<String, Integer> contract(String telemetryTopic, String deadletterTopic, int partitions) {
         return Map.of(
@@ -37,7 +43,11 @@ public final class FactoryTopics {
             List<NewTopic> missing = new ArrayList<>();
             topics.forEach((name, partitions) -> {
                 if (!existing.contains(name)) {
-                    missing.add(new NewTopic(name, partitions, (short) -1));
+                    NewTopic topic = new NewTopic(name, partitions, (short) -1);
+                    if (partitions == 1) {
+                        topic.configs(Map.of("max.message.bytes", Integer.toString(DEADLETTER_MAX_BYTES)));
+                    }
+                    missing.add(topic);
                 }
             });
             if (!missing.isEmpty()) {

@@ -1,6 +1,7 @@
 package io.factoryhub.hub;
 
 import io.factoryhub.hub.config.HubConfig;
+import io.factoryhub.hub.health.OpcUaSubscriptionsCheck;
 import io.factoryhub.hub.health.TcpReachabilityCheck;
 import io.factoryhub.hub.reload.KameletCatalog;
 import io.factoryhub.hub.reload.RouteDirectoryWatcher;
@@ -59,7 +60,7 @@ public final class HubRuntime implements AutoCloseable {
         HealthCheckRegistry registry = HealthCheckRegistry.get(context);
         registry.register(TcpReachabilityCheck.forBootstrapServers("kafka", config.get("factory.kafka.bootstrap-servers")));
         registry.register(TcpReachabilityCheck.forUrl("mqtt-broker", config.get("factory.mqtt.broker-url"), 1883));
-        registry.register(TcpReachabilityCheck.forUrl("opcua-server", config.get("factory.opcua.endpoint"), 4840));
+        registry.register(new OpcUaSubscriptionsCheck());
     }
 
     /** Graceful: stops the watcher, then Camel, which drains in-flight exchanges before acknowledging them. */

@@ -96,22 +96,30 @@ public final class RouteFileLoader {
         return Set.copyOf(loaded.keySet());
     }
 
+    /**
+     * Adds the file's routes stopped, then starts them inner routes first. A Pipe's kamelet source route is created
+     * (and by default started) before the Pipe's own route; with a durable MQTT session the broker then delivers
+     * queued messages at once, into a kamelet:sink that has no consumer yet, and Paho's callback thread blocks.
+     */
     private Set<String> addRoutes(Path file, String content) throws Exception {
         Set<String> before = routeIds();
-        Resource resource = ResourceHelper.fromString("file:" + file.toAbsolutePath(), content);
+        String loadable = PipeRewriter.isPipe(content) ? PipeRewriter.rewrite(context, content) : content;
+        Resource resource = ResourceHelper.fromString("file:" + file.toAbsolutePath(), loadable);
+        boolean autoStartup = context.isAutoStartup();
         try {
+            context.setAutoStartup(false);
             PluginHelper.getRoutesLoader(context).loadRoutes(resource);
+            context.setAutoStartup(autoStartup);
+            Set<String> added = added(before);
+            for (Route route : innerRoutesFirst(added)) {
+                context.getRouteController().startRoute(route.getRouteId());
+            }
+            return added;
         } catch (Exception e) {
+            context.setAutoStartup(autoStartup);
             removeRoutes(added(before));
             throw e;
         }
-        Set<String> added = added(before);
-        for (String id : added) {
-            if (!context.getRouteController().getRouteStatus(id).isStarted() && context.isStarted()) {
-                context.getRouteController().startRoute(id);
-            }
-        }
-        return added;
     }
 
     private void restore(Path file, LoadedFile previous) {
@@ -137,14 +145,8 @@ public final class RouteFileLoader {
 
     /** Consumers of the outside world stop first so nothing new enters while the inner routes drain. */
     private void removeRoutes(Set<String> ids) {
-        List<Route> routes = new ArrayList<>();
-        for (String id : ids) {
-            Route route = context.getRoute(id);
-            if (route != null) {
-                routes.add(route);
-            }
-        }
-        routes.sort(Comparator.comparing(route -> isInternal(route) ? 1 : 0));
+        List<Route> routes = innerRoutesFirst(ids);
+        java.util.Collections.reverse(routes);
         for (Route route : routes) {
             try {
                 context.getRouteController().stopRoute(route.getRouteId(), STOP_TIMEOUT_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
@@ -153,6 +155,18 @@ public final class RouteFileLoader {
                 LOG.warn("Could not remove route {}: {}", route.getRouteId(), e.getMessage());
             }
         }
+    }
+
+    private List<Route> innerRoutesFirst(Set<String> ids) {
+        List<Route> routes = new ArrayList<>();
+        for (String id : ids) {
+            Route route = context.getRoute(id);
+            if (route != null) {
+                routes.add(route);
+            }
+        }
+        routes.sort(Comparator.comparing(route -> isInternal(route) ? 0 : 1));
+        return routes;
     }
 
     private static boolean isInternal(Route route) {

@@ -1,0 +1,113 @@
+package io.factoryhub.app.plant;
+
+import io.factoryhub.hub.config.HubConfig;
+import io.factoryhub.plant.kafka.EmbeddedKafka;
+import io.factoryhub.plant.mqtt.EmbeddedMqttBroker;
+import io.factoryhub.plant.opcua.OpcUaMachineServer;
+import io.factoryhub.plant.sim.SimulatedMachine;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The simulated plant {@code ./factory-hub run} starts under the hub: factory Kafka, MQTT 5 broker, OPC-UA server
+ * and the machine simulator, each switched off by {@code plant.<part>.enabled=false} when a real one is used.
+ * State lives in the data dir, so a restart resumes.
+ */
+public final class EmbeddedPlant implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(EmbeddedPlant.class);
+
+    private final HubConfig config;
+    private final Path dataDir;
+    private final Deque<AutoCloseable> running = new ArrayDeque<>();
+    private final List<String> endpoints = new ArrayList<>();
+    private OpcUaMachineServer opcua;
+    private PlantSimulator simulator;
+
+    public EmbeddedPlant(HubConfig config) {
+        this.config = config;
+        this.dataDir = config.getPath("factory.data-dir");
+    }
+
+    /** Starts the enabled parts; on failure stops what already started and rethrows. */
+    public EmbeddedPlant start() throws Exception {
+        try {
+            if (config.getBoolean("plant.kafka.enabled")) {
+                EmbeddedKafka kafka = new EmbeddedKafka(dataDir.resolve("kafka"), config.getInt("plant.kafka.port"),
+                        config.getInt("plant.kafka.controller-port"), 1, Map.of());
+                kafka.start();
+                running.push(kafka);
+                endpoints.add("factory Kafka      " + kafka.bootstrapServers() + "  (embedded KRaft broker)");
+            }
+            if (config.getBoolean("plant.mqtt.enabled")) {
+                EmbeddedMqttBroker mqtt = new EmbeddedMqttBroker(dataDir.resolve("mqtt"), config.getInt("plant.mqtt.port"),
+                        EmbeddedMqttBroker.Kind.fromName(config.get("plant.mqtt.broker")));
+                mqtt.start();
+                running.push(mqtt);
+                endpoints.add("MQTT 5 broker      tcp://localhost:" + mqtt.port() + "  (embedded " + mqtt.kind().name().toLowerCase() + ")");
+            }
+            List<SimulatedMachine> machines = SimulatedMachine.defaultPlant(config.get("factory.site"),
+                    config.getInt("plant.simulator.machines-per-line"));
+            if (config.getBoolean("plant.opcua.enabled")) {
+                opcua = new OpcUaMachineServer(config.getInt("plant.opcua.port"), dataDir.resolve("opcua-pki"), opcuaNodePaths(machines));
+                opcua.start();
+                running.push(opcua);
+                endpoints.add("OPC-UA server      " + opcua.endpointUrl() + "  (embedded Milo, " + opcua.nodePaths().size() + " variables)");
+            }
+            if (config.getBoolean("plant.simulator.enabled")) {
+                simulator = new PlantSimulator(config, machines, opcua);
+                simulator.start();
+                endpoints.add("simulator          " + machines.size() + " machines, a reading per tag every "
+                        + config.getInt("plant.simulator.interval-ms") + " ms");
+            }
+            return this;
+        } catch (Exception e) {
+            close();
+            throw e;
+        }
+    }
+
+    /** What runs where, for the start banner. */
+    public List<String> endpoints() {
+        return List.copyOf(endpoints);
+    }
+
+    /** Machines stop first on shutdown, so the hub drains a stream that no longer grows. */
+    public void stopSimulator() {
+        if (simulator != null) {
+            simulator.close();
+            simulator = null;
+        }
+    }
+
+    private static List<String> opcuaNodePaths(List<SimulatedMachine> machines) {
+        List<String> paths = new ArrayList<>();
+        for (SimulatedMachine machine : machines) {
+            if (machine.transport() == SimulatedMachine.Transport.OPCUA) {
+                for (SimulatedMachine.Tag tag : SimulatedMachine.Tag.values()) {
+                    paths.add(machine.nodePath(tag));
+                }
+            }
+        }
+        return paths;
+    }
+
+    @Override
+    public void close() {
+        stopSimulator();
+        while (!running.isEmpty()) {
+            AutoCloseable part = running.pop();
+            try {
+                part.close();
+            } catch (Exception e) {
+                LOG.warn("Stopping {} failed: {}", part.getClass().getSimpleName(), e.getMessage());
+            }
+        }
+    }
+}

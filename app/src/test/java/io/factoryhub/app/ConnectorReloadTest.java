@@ -1,0 +1,175 @@
+package io.factoryhub.app;
+
+import static io.factoryhub.app.support.KafkaRecords.keyed;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.factoryhub.app.support.HubUnderTest;
+import io.factoryhub.app.support.KafkaRecords;
+import io.factoryhub.app.support.MqttPublisher;
+import io.factoryhub.app.support.TestPlant;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Pipes and routes dropped into, edited in or removed from their folders take effect while the hub runs. */
+class ConnectorReloadTest {
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final Duration RELOAD_BOUND = Duration.ofSeconds(5);
+    private static TestPlant plant;
+    private static HubUnderTest hub;
+
+    @BeforeAll
+    static void startHub() throws Exception {
+        plant = TestPlant.shared();
+        hub = new HubUnderTest(plant).start();
+    }
+
+    @AfterAll
+    static void stopHub() {
+        hub.close();
+    }
+
+    @Test
+    void should_add_edit_and_remove_a_pipe_without_restart() throws Exception {
+        Path pipe = hub.connectors().resolve("hot-line.pipe.yaml");
+        try (MqttPublisher publisher = new MqttPublisher(plant.mqttUrl());
+             KafkaRecords telemetry = new KafkaRecords(plant.bootstrapServers(), "factory.machine.telemetry")) {
+            Files.writeString(pipe, pipe("hot-v1"));
+            assertEquals("hot-v1", connectorOf(publishUntilDelivered(publisher, telemetry, "hot-m1")));
+            int routesBefore = hub.runtime().context().getRoutes().size();
+
+            Files.writeString(pipe, pipe("hot-v2"));
+            ConsumerRecord<String, String> edited = publishUntil(publisher, telemetry, "hot-m2", r -> "hot-v2".equals(connectorOf(r)));
+            assertEquals("hot-v2", connectorOf(edited));
+            assertEquals(routesBefore, hub.runtime().context().getRoutes().size(), "the old kamelet routes were removed");
+            publisher.publish("test/hot/hot-m3/vibration", "{\"machineId\":\"hot-m3\",\"value\":1}");
+            List<ConsumerRecord<String, String>> once = telemetry.settle(keyed("hot-m3"), Duration.ofSeconds(2));
+            assertEquals(1, once.size(), "exactly one route consumes after the edit");
+
+            Files.delete(pipe);
+            Thread.sleep(RELOAD_BOUND.toMillis());
+            publisher.publish("test/hot/hot-m4/vibration", "{\"machineId\":\"hot-m4\",\"value\":1}");
+            assertEquals(List.of(), telemetry.settle(keyed("hot-m4"), Duration.ofSeconds(2)), "removed pipe no longer consumes");
+        }
+    }
+
+    @Test
+    void should_keep_previous_version_running_when_an_edit_is_broken() throws Exception {
+        Path pipe = hub.connectors().resolve("steady-line.pipe.yaml");
+        try (MqttPublisher publisher = new MqttPublisher(plant.mqttUrl());
+             KafkaRecords telemetry = new KafkaRecords(plant.bootstrapServers(), "factory.machine.telemetry")) {
+            Files.writeString(pipe, pipe("steady-v1").replace("test/hot/", "test/steady/"));
+            publishUntilDelivered(publisher, telemetry, "steady-m1", "test/steady/");
+
+            Files.writeString(pipe, "kind: Pipe\nspec: [unclosed\n");
+            Thread.sleep(RELOAD_BOUND.toMillis());
+            publisher.publish("test/steady/steady-m2/vibration", "{\"machineId\":\"steady-m2\",\"value\":1}");
+            assertEquals("steady-v1", connectorOf(telemetry.await(keyed("steady-m2"), 1, Duration.ofSeconds(10)).get(0)));
+
+            Files.writeString(pipe, pipe("steady-v1").replace("test/hot/", "test/steady/").replace("clientId:", "clientIdd:"));
+            Thread.sleep(RELOAD_BOUND.toMillis());
+            publisher.publish("test/steady/steady-m3/vibration", "{\"machineId\":\"steady-m3\",\"value\":1}");
+            assertEquals("steady-v1", connectorOf(telemetry.await(keyed("steady-m3"), 1, Duration.ofSeconds(10)).get(0)),
+                    "an unknown property is refused and the old version keeps running");
+        }
+    }
+
+    @Test
+    void should_refuse_a_route_with_an_unknown_option_and_load_it_once_fixed() throws Exception {
+        Path route = hub.routes().resolve("heartbeat.camel.yaml");
+        String valid = """
+                - route:
+                    id: heartbeat
+                    from:
+                      uri: "timer:heartbeat"
+                      parameters:
+                        period: 200
+                      steps:
+                        - setBody:
+                            constant: "beat"
+                        - to: "kafka:test.heartbeat"
+                """;
+        Files.writeString(route, valid.replace("period: 200", "perod: 200"));
+        Thread.sleep(RELOAD_BOUND.toMillis());
+        assertEquals(null, hub.runtime().context().getRoute("heartbeat"), "refused");
+        assertTrue(hub.runtime().context().getRoute("deadletter") != null, "other routes untouched");
+        Files.writeString(route, valid);
+        try (KafkaRecords beats = new KafkaRecords(plant.bootstrapServers(), "test.heartbeat")) {
+            assertTrue(beats.await(r -> "beat".equals(r.value()), 1, Duration.ofSeconds(20)).size() >= 1);
+        }
+    }
+
+    private static ConsumerRecord<String, String> publishUntilDelivered(MqttPublisher publisher, KafkaRecords telemetry, String machine) throws Exception {
+        return publishUntilDelivered(publisher, telemetry, machine, "test/hot/");
+    }
+
+    private static ConsumerRecord<String, String> publishUntilDelivered(MqttPublisher publisher, KafkaRecords telemetry,
+                                                                        String machine, String prefix) throws Exception {
+        Instant deadline = Instant.now().plus(RELOAD_BOUND);
+        while (true) {
+            publisher.publish(prefix + machine + "/vibration", "{\"machineId\":\"" + machine + "\",\"value\":1}");
+            try {
+                return telemetry.await(keyed(machine), 1, Duration.ofMillis(500)).get(0);
+            } catch (AssertionError notYet) {
+                if (Instant.now().isAfter(deadline)) {
+                    throw new AssertionError("pipe not active within " + RELOAD_BOUND, notYet);
+                }
+            }
+        }
+    }
+
+    private static ConsumerRecord<String, String> publishUntil(MqttPublisher publisher, KafkaRecords telemetry, String machine,
+                                                               java.util.function.Predicate<ConsumerRecord<String, String>> done) throws Exception {
+        Instant deadline = Instant.now().plus(RELOAD_BOUND);
+        while (true) {
+            publisher.publish("test/hot/" + machine + "/vibration", "{\"machineId\":\"" + machine + "\",\"value\":1}");
+            List<ConsumerRecord<String, String>> got = telemetry.settle(keyed(machine).and(done), Duration.ofMillis(500));
+            if (!got.isEmpty()) {
+                return got.get(0);
+            }
+            if (Instant.now().isAfter(deadline)) {
+                throw new AssertionError("edit not in effect within " + RELOAD_BOUND);
+            }
+        }
+    }
+
+    private static String connectorOf(ConsumerRecord<String, String> record) {
+        try {
+            return MAPPER.readTree(record.value()).at("/source/connector").asText();
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private static String pipe(String connector) {
+        return """
+                apiVersion: camel.apache.org/v1
+                kind: Pipe
+                metadata:
+                  name: %s
+                spec:
+                  source:
+                    ref: {kind: Kamelet, apiVersion: camel.apache.org/v1, name: mqtt5-source}
+                    properties:
+                      brokerUrl: "{{factory.mqtt.broker-url}}"
+                      topic: "test/hot/+/+"
+                      clientId: factory-hub-test-%s
+                  steps:
+                    - ref: {kind: Kamelet, apiVersion: camel.apache.org/v1, name: telemetry-normalize-action}
+                      properties:
+                        format: json
+                        connector: %s
+                  sink:
+                    ref: {kind: Kamelet, apiVersion: camel.apache.org/v1, name: factory-kafka-sink}
+                """.formatted(connector.replaceAll("-v\\d", "-line"), connector.replaceAll("-v\\d", ""), connector);
+    }
+}

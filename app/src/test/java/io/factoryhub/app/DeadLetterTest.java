@@ -1,0 +1,108 @@
+package io.factoryhub.app;
+
+import static io.factoryhub.app.support.KafkaRecords.header;
+import static io.factoryhub.app.support.KafkaRecords.keyed;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.factoryhub.app.support.HubUnderTest;
+import io.factoryhub.app.support.KafkaRecords;
+import io.factoryhub.app.support.MqttPublisher;
+import io.factoryhub.app.support.TestPlant;
+import java.nio.file.Files;
+import java.time.Duration;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Bad input goes to factory.deadletter untouched, with the reason, source and connector; the flow keeps going. */
+class DeadLetterTest {
+
+    private static TestPlant plant;
+    private static HubUnderTest hub;
+
+    @BeforeAll
+    static void startHub() throws Exception {
+        plant = TestPlant.shared();
+        hub = new HubUnderTest(plant)
+                .withRepoConnector("line-1-sensors.pipe.yaml")
+                .withRepoConnector("line-2-sensors.pipe.yaml");
+        Files.writeString(hub.connectors().resolve("xml-line.pipe.yaml"), """
+                apiVersion: camel.apache.org/v1
+                kind: Pipe
+                metadata:
+                  name: xml-line
+                spec:
+                  source:
+                    ref: {kind: Kamelet, apiVersion: camel.apache.org/v1, name: mqtt5-source}
+                    properties:
+                      brokerUrl: "{{factory.mqtt.broker-url}}"
+                      topic: "test/xml/+"
+                      clientId: factory-hub-test-xml-line
+                  steps:
+                    - ref: {kind: Kamelet, apiVersion: camel.apache.org/v1, name: telemetry-normalize-action}
+                      properties:
+                        format: xml
+                        connector: xml-line
+                  sink:
+                    ref: {kind: Kamelet, apiVersion: camel.apache.org/v1, name: factory-kafka-sink}
+                """);
+        hub.start();
+    }
+
+    @AfterAll
+    static void stopHub() {
+        hub.close();
+    }
+
+    @Test
+    void should_route_bad_json_to_deadletter() throws Exception {
+        assertDeadLetter("plant-a/line-1/press-d1/vibration", "{\"machineId\":\"press-d1\", \"value\": ", "malformed JSON", "line-1-sensors");
+        assertDeadLetter("plant-a/line-1/press-d1/vibration", "{\"machineId\":\"press-d1\",\"value\":\"high\"}", "value is not numeric", "line-1-sensors");
+    }
+
+    @Test
+    void should_route_bad_csv_to_deadletter() throws Exception {
+        assertDeadLetter("iot-sensor/sw/vibration", "mill-d1,vib-1,4.2", "CSV line has 3 columns, expected 4", "line-2-sensors");
+        assertDeadLetter("iot-sensor/sw/vibration", "mill-d1,vib-1,abc,1763805600123", "value is not numeric", "line-2-sensors");
+    }
+
+    @Test
+    void should_route_unknown_format_to_deadletter() throws Exception {
+        assertDeadLetter("test/xml/vibration", "<reading value='1'/>", "unknown format 'xml'", "xml-line");
+    }
+
+    @Test
+    void should_route_oversized_payload_to_deadletter() throws Exception {
+        String big = "{\"machineId\":\"press-d2\",\"value\":1,\"pad\":\"" + "x".repeat(1024 * 1024) + "\"}";
+        assertDeadLetter("plant-a/line-1/press-d2/vibration", big, "exceeds the limit of 1048576 bytes", "line-1-sensors");
+    }
+
+    @Test
+    void should_keep_delivering_good_readings_after_bad_ones_and_count_them() throws Exception {
+        try (MqttPublisher publisher = new MqttPublisher(plant.mqttUrl());
+             KafkaRecords telemetry = new KafkaRecords(plant.bootstrapServers(), "factory.machine.telemetry")) {
+            publisher.publish("plant-a/line-1/press-d3/vibration", "not json at all");
+            publisher.publish("plant-a/line-1/press-d3/vibration", "{\"machineId\":\"press-d3\",\"value\":2.5}");
+            assertEquals(1, telemetry.await(keyed("press-d3"), 1, Duration.ofSeconds(30)).size());
+        }
+        String metrics = hub.http("/metrics");
+        assertTrue(metrics.startsWith("200 "), metrics);
+        assertTrue(metrics.lines().anyMatch(l -> l.startsWith("factory_deadletter_total") && l.contains("connector=\"line-1-sensors\"")),
+                "dead-letter counter per connector in /metrics");
+    }
+
+    private static void assertDeadLetter(String topic, String payload, String reason, String connector) throws Exception {
+        try (MqttPublisher publisher = new MqttPublisher(plant.mqttUrl());
+             KafkaRecords deadletters = new KafkaRecords(plant.bootstrapServers(), "factory.deadletter")) {
+            // each payload is sent once per test JVM (fresh plant), so the payload identifies its dead letter
+            publisher.publish(topic, payload);
+            ConsumerRecord<String, String> record = deadletters.await(r -> payload.equals(r.value()), 1, Duration.ofSeconds(30)).get(0);
+            assertTrue(header(record, "factory_error").contains(reason), header(record, "factory_error"));
+            assertEquals(connector, header(record, "factory_connector"));
+            assertEquals(topic, header(record, "factory_source_address"));
+            assertEquals("mqtt", header(record, "factory_source_protocol"));
+        }
+    }
+}

@@ -1,0 +1,100 @@
+package io.factoryhub.app.support;
+
+import io.factoryhub.hub.HubRuntime;
+import io.factoryhub.hub.config.HubConfig;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+
+/**
+ * A hub on the shared test plant, with its own home folder: the repo's real kamelets/ and routes/, and a
+ * connectors/ folder the test fills (copies of the repo's Pipes, or Pipes written by the test).
+ */
+public final class HubUnderTest implements AutoCloseable {
+
+    public static final Path REPO = Path.of("..").toAbsolutePath().normalize();
+
+    private final Path home;
+    private final HubConfig config;
+    private HubRuntime runtime;
+
+    public HubUnderTest(TestPlant plant) {
+        try {
+            home = Files.createTempDirectory("factory-hub-home");
+            Files.createDirectories(home.resolve("connectors"));
+            copyDir(REPO.resolve("routes"), home.resolve("routes"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        config = HubConfig.defaults()
+                .with("factory.home", home.toString())
+                .with("factory.kamelets-dir", REPO.resolve("kamelets").toString())
+                .with("factory.kafka.bootstrap-servers", plant.bootstrapServers())
+                .with("factory.mqtt.broker-url", plant.mqttUrl())
+                .with("factory.opcua.endpoint", plant.opcuaUrl())
+                .with("factory.http.port", Integer.toString(FreePorts.next()))
+                .with("factory.reload.interval-ms", "200");
+    }
+
+    /** Copies one of the repo's connectors into this hub's connectors/ folder. */
+    public HubUnderTest withRepoConnector(String fileName) {
+        try {
+            Files.copy(REPO.resolve("connectors").resolve(fileName), connectors().resolve(fileName));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return this;
+    }
+
+    public HubUnderTest start() throws Exception {
+        runtime = new HubRuntime(config);
+        runtime.start();
+        return this;
+    }
+
+    public void stop() {
+        if (runtime != null) {
+            runtime.close();
+            runtime = null;
+        }
+    }
+
+    public HubRuntime runtime() {
+        return runtime;
+    }
+
+    public Path connectors() {
+        return home.resolve("connectors");
+    }
+
+    public Path routes() {
+        return home.resolve("routes");
+    }
+
+    public String http(String path) throws IOException, InterruptedException {
+        HttpResponse<String> response = HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(URI.create("http://localhost:" + config.get("factory.http.port") + path)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        return response.statusCode() + " " + response.body();
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+
+    private static void copyDir(Path from, Path to) throws IOException {
+        Files.createDirectories(to);
+        try (Stream<Path> files = Files.list(from)) {
+            for (Path file : files.toList()) {
+                Files.copy(file, to.resolve(file.getFileName()));
+            }
+        }
+    }
+}

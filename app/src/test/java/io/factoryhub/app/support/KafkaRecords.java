@@ -1,0 +1,70 @@
+package io.factoryhub.app.support;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Predicate;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+/** Reads a topic from the beginning and waits for the records a test expects. */
+public final class KafkaRecords implements AutoCloseable {
+
+    private final KafkaConsumer<String, String> consumer;
+    private final List<ConsumerRecord<String, String>> seen = new ArrayList<>();
+
+    public KafkaRecords(String bootstrapServers, String topic) {
+        consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false"),
+                new StringDeserializer(), new StringDeserializer());
+        consumer.subscribe(List.of(topic));
+    }
+
+    /** Waits until {@code count} records match, or fails with what was seen. */
+    public List<ConsumerRecord<String, String>> await(Predicate<ConsumerRecord<String, String>> match, int count, Duration timeout) {
+        Instant deadline = Instant.now().plus(timeout);
+        while (true) {
+            List<ConsumerRecord<String, String>> matching = seen.stream().filter(match).toList();
+            if (matching.size() >= count) {
+                return matching;
+            }
+            if (Instant.now().isAfter(deadline)) {
+                throw new AssertionError("expected " + count + " matching records within " + timeout + ", got "
+                        + matching.size() + " (of " + seen.size() + " seen): " + matching);
+            }
+            consumer.poll(Duration.ofMillis(200)).forEach(seen::add);
+        }
+    }
+
+    /** Records matching so far after polling for {@code quiet}: to assert that nothing more arrived. */
+    public List<ConsumerRecord<String, String>> settle(Predicate<ConsumerRecord<String, String>> match, Duration quiet) {
+        Instant until = Instant.now().plus(quiet);
+        while (Instant.now().isBefore(until)) {
+            consumer.poll(Duration.ofMillis(200)).forEach(seen::add);
+        }
+        return seen.stream().filter(match).toList();
+    }
+
+    public static String header(ConsumerRecord<String, String> record, String name) {
+        Header header = record.headers().lastHeader(name);
+        return header == null ? null : new String(header.value(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    public static Predicate<ConsumerRecord<String, String>> keyed(String key) {
+        return record -> key.equals(record.key());
+    }
+
+    @Override
+    public void close() {
+        consumer.close();
+    }
+}

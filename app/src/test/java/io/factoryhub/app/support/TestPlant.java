@@ -1,0 +1,96 @@
+package io.factoryhub.app.support;
+
+import io.factoryhub.plant.kafka.EmbeddedKafka;
+import io.factoryhub.plant.mqtt.EmbeddedMqttBroker;
+import io.factoryhub.plant.opcua.OpcUaMachineServer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One real plant per test JVM — a KRaft Kafka broker, an MQTT 5 broker and a Milo OPC-UA server on free
+ * loopback ports — shared by all integration tests (each asserts on its own machine ids).
+ */
+public final class TestPlant {
+
+    /** OPC-UA variables of the test server: the default line-3 machines and a spare machine per test. */
+    public static final List<String> OPCUA_NODE_PATHS = nodePaths();
+
+    private static TestPlant shared;
+
+    private final EmbeddedKafka kafka;
+    private final EmbeddedMqttBroker mqtt;
+    private final int opcuaPort = FreePorts.next();
+    private final Path dataDir;
+    private OpcUaMachineServer opcua;
+
+    private TestPlant(Path dataDir) {
+        this.dataDir = dataDir;
+        kafka = new EmbeddedKafka(dataDir.resolve("kafka"), FreePorts.next(), FreePorts.next(), 1, Map.of());
+        mqtt = new EmbeddedMqttBroker(dataDir.resolve("mqtt"), FreePorts.next());
+    }
+
+    public static synchronized TestPlant shared() {
+        if (shared == null) {
+            try {
+                TestPlant plant = new TestPlant(Files.createTempDirectory("factory-hub-test-plant"));
+                plant.kafka.start();
+                plant.mqtt.start();
+                plant.startOpcUa();
+                Runtime.getRuntime().addShutdownHook(new Thread(plant::close));
+                shared = plant;
+            } catch (Exception e) {
+                throw new IllegalStateException("cannot start the test plant", e);
+            }
+        }
+        return shared;
+    }
+
+    public synchronized void startOpcUa() throws Exception {
+        opcua = new OpcUaMachineServer(opcuaPort, dataDir.resolve("opcua-pki"), OPCUA_NODE_PATHS);
+        opcua.start();
+    }
+
+    public synchronized void stopOpcUa() {
+        opcua.close();
+    }
+
+    public OpcUaMachineServer opcua() {
+        return opcua;
+    }
+
+    public String bootstrapServers() {
+        return kafka.bootstrapServers();
+    }
+
+    public String mqttUrl() {
+        return "tcp://127.0.0.1:" + mqtt.port();
+    }
+
+    public String opcuaUrl() {
+        return "opc.tcp://127.0.0.1:" + opcuaPort;
+    }
+
+    private void close() {
+        try {
+            if (opcua != null) {
+                opcua.close();
+            }
+        } finally {
+            mqtt.close();
+            kafka.close();
+        }
+    }
+
+    private static List<String> nodePaths() {
+        List<String> paths = new ArrayList<>();
+        for (String machine : List.of("line-3/lathe-05", "line-3/lathe-06", "line-t/opc-01", "line-t/opc-02")) {
+            for (String tag : List.of("vibration", "temperature")) {
+                paths.add("plant-a/" + machine + "/" + tag);
+            }
+        }
+        return paths;
+    }
+}

@@ -1,0 +1,31 @@
+package io.factoryhub.hub.health;
+
+import io.factoryhub.hub.opcua.OpcUaConnectionRegistry;
+import java.util.Map;
+import org.apache.camel.health.HealthCheckResultBuilder;
+import org.apache.camel.impl.health.AbstractHealthCheck;
+
+/** Ready when every OPC-UA subscription the connectors opened is connected (none open: nothing to wait for). */
+public final class OpcUaSubscriptionsCheck extends AbstractHealthCheck {
+
+    public OpcUaSubscriptionsCheck() {
+        super("factory", "opcua-subscriptions");
+    }
+
+    @Override
+    public boolean isLiveness() {
+        return false;
+    }
+
+    @Override
+    protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
+        Map<String, Boolean> connections = OpcUaConnectionRegistry.snapshot();
+        connections.forEach((endpoint, connected) -> builder.detail(endpoint, connected ? "connected" : "disconnected"));
+        if (OpcUaConnectionRegistry.allConnected()) {
+            builder.up();
+        } else {
+            builder.message("an OPC-UA subscription is disconnected (reconnecting)");
+            builder.down();
+        }
+    }
+}
