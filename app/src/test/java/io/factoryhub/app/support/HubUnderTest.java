@@ -25,6 +25,11 @@ public final class HubUnderTest implements AutoCloseable {
     private HubRuntime runtime;
 
     public HubUnderTest(TestPlant plant) {
+        this(plant, REPO.resolve("kamelets"));
+    }
+
+    /** A hub whose kamelets/ folder is {@code kamelets} instead of the repo's. */
+    public HubUnderTest(TestPlant plant, Path kamelets) {
         try {
             home = Files.createTempDirectory("factory-hub-home");
             Files.createDirectories(home.resolve("connectors"));
@@ -34,7 +39,7 @@ public final class HubUnderTest implements AutoCloseable {
         }
         config = HubConfig.defaults()
                 .with("factory.home", home.toString())
-                .with("factory.kamelets-dir", REPO.resolve("kamelets").toString())
+                .with("factory.kamelets-dir", kamelets.toString())
                 .with("factory.kafka.bootstrap-servers", plant.bootstrapServers())
                 .with("factory.mqtt.broker-url", plant.mqttUrl())
                 .with("factory.opcua.endpoint", plant.opcuaUrl())
