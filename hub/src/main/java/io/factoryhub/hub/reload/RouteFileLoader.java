@@ -96,30 +96,17 @@ public final class RouteFileLoader {
         return Set.copyOf(loaded.keySet());
     }
 
-    /**
-     * Adds the file's routes stopped, then starts them inner routes first. A Pipe's kamelet source route is created
-     * (and by default started) before the Pipe's own route; with a durable MQTT session the broker then delivers
-     * queued messages at once, into a kamelet:sink that has no consumer yet, and Paho's callback thread blocks.
-     */
     private Set<String> addRoutes(Path file, String content) throws Exception {
         Set<String> before = routeIds();
         String loadable = PipeRewriter.isPipe(content) ? PipeRewriter.rewrite(context, content) : content;
         Resource resource = ResourceHelper.fromString("file:" + file.toAbsolutePath(), loadable);
-        boolean autoStartup = context.isAutoStartup();
         try {
-            context.setAutoStartup(false);
             PluginHelper.getRoutesLoader(context).loadRoutes(resource);
-            context.setAutoStartup(autoStartup);
-            Set<String> added = added(before);
-            for (Route route : innerRoutesFirst(added)) {
-                context.getRouteController().startRoute(route.getRouteId());
-            }
-            return added;
         } catch (Exception e) {
-            context.setAutoStartup(autoStartup);
             removeRoutes(added(before));
             throw e;
         }
+        return added(before);
     }
 
     private void restore(Path file, LoadedFile previous) {
@@ -151,8 +138,38 @@ public final class RouteFileLoader {
             try {
                 context.getRouteController().stopRoute(route.getRouteId(), STOP_TIMEOUT_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
                 context.removeRoute(route.getRouteId());
+                context.removeEndpoint(route.getEndpoint());
+                removeDefinition(route.getRouteId());
             } catch (Exception e) {
                 LOG.warn("Could not remove route {}: {}", route.getRouteId(), e.getMessage());
+            }
+        }
+        removeKameletEndpoints(ids);
+    }
+
+    /** The model keeps a removed route's definition; a kamelet route re-created under the same id would be skipped. */
+    private void removeDefinition(String routeId) throws Exception {
+        if (context instanceof org.apache.camel.model.ModelCamelContext model) {
+            org.apache.camel.model.RouteDefinition definition = model.getRouteDefinition(routeId);
+            if (definition != null) {
+                model.removeRouteDefinition(definition);
+            }
+        }
+    }
+
+    /**
+     * Kamelet endpoints stay cached in the context after their routes are gone; a new version of the file with the
+     * same URI would then reuse the cached endpoint and its kamelet route would never be created again.
+     */
+    private void removeKameletEndpoints(Set<String> removedRouteIds) {
+        for (org.apache.camel.Endpoint endpoint : List.copyOf(context.getEndpoints())) {
+            String uri = endpoint.getEndpointUri();
+            if (uri.startsWith("kamelet:") && removedRouteIds.stream().anyMatch(id -> uri.contains("routeId=" + id))) {
+                try {
+                    context.removeEndpoint(endpoint);
+                } catch (Exception e) {
+                    LOG.warn("Could not remove endpoint {}: {}", uri, e.getMessage());
+                }
             }
         }
     }

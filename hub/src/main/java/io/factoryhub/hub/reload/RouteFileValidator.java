@@ -71,6 +71,12 @@ public final class RouteFileValidator {
                     "expected 'Pipe', got '" + kind + "'"));
             return;
         }
+        String apiVersion = YamlNodes.text(pipe, "apiVersion").orElse(null);
+        if (!"camel.apache.org/v1".equals(apiVersion) && !"camel.apache.org/v1alpha1".equals(apiVersion)) {
+            // Camel silently loads nothing from a Pipe with another apiVersion
+            problems.add(new ValidationProblem(file, YamlNodes.line(pipe), "apiVersion",
+                    "expected 'camel.apache.org/v1', got '" + apiVersion + "'"));
+        }
         if (YamlNodes.child(pipe, "metadata").flatMap(m -> YamlNodes.text(m, "name")).isEmpty()) {
             problems.add(new ValidationProblem(file, YamlNodes.line(pipe), "metadata.name", "missing: the connector needs a name"));
         }

@@ -82,6 +82,13 @@ class RouteFileValidatorTest {
     }
 
     @Test
+    void should_refuse_a_pipe_camel_would_silently_ignore() {
+        ValidationProblem problem = single(validate("x.pipe.yaml",
+                pipe("mqtt5-source", "      brokerUrl: tcp://h:1\n      topic: a/b\n").replace("apiVersion: camel.apache.org/v1\nkind", "apiVersion: camel.apache.org/v2\nkind")));
+        assertEquals("apiVersion", problem.property());
+    }
+
+    @Test
     void should_refuse_unknown_component() {
         ValidationProblem problem = single(validate("r.camel.yaml", "- route:\n    from:\n      uri: nosuch:thing\n      steps: []\n"));
         assertTrue(problem.message().contains("unknown component 'nosuch'"), problem.message());
