@@ -5,52 +5,39 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.factoryhub.app.support.HubUnderTest;
 import io.factoryhub.app.support.KafkaRecords;
 import io.factoryhub.app.support.MqttPublisher;
-import io.factoryhub.app.support.TestPlant;
+import io.factoryhub.app.support.RunningHub;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Pipes and routes dropped into, edited in or removed from their folders take effect while the hub runs. */
 class ConnectorReloadTest {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final Duration RELOAD_BOUND = Duration.ofSeconds(5);
-    private static TestPlant plant;
-    private static HubUnderTest hub;
-
-    @BeforeAll
-    static void startHub() throws Exception {
-        plant = TestPlant.shared();
-        hub = new HubUnderTest(plant).start();
-    }
-
-    @AfterAll
-    static void stopHub() {
-        hub.close();
-    }
+    @RegisterExtension
+    static final RunningHub HUB = new RunningHub(hub -> { });
 
     @Test
     void should_add_edit_and_remove_a_pipe_without_restart() throws Exception {
-        Path pipe = hub.connectors().resolve("hot-line.pipe.yaml");
-        try (MqttPublisher publisher = new MqttPublisher(plant.mqttUrl());
-             KafkaRecords telemetry = new KafkaRecords(plant.bootstrapServers(), "factory.machine.telemetry")) {
+        Path pipe = HUB.hub().connectors().resolve("hot-line.pipe.yaml");
+        try (MqttPublisher publisher = new MqttPublisher(HUB.plant().mqttUrl());
+             KafkaRecords telemetry = new KafkaRecords(HUB.plant().bootstrapServers(), "factory.machine.telemetry")) {
             Files.writeString(pipe, pipe("hot-v1"));
             assertEquals("hot-v1", connectorOf(publishUntilDelivered(publisher, telemetry, "hot-m1")));
-            int routesBefore = hub.runtime().context().getRoutes().size();
+            int routesBefore = HUB.hub().runtime().context().getRoutes().size();
 
             Files.writeString(pipe, pipe("hot-v2"));
             ConsumerRecord<String, String> edited = publishUntil(publisher, telemetry, "hot-m2", r -> "hot-v2".equals(connectorOf(r)));
             assertEquals("hot-v2", connectorOf(edited));
-            assertEquals(routesBefore, hub.runtime().context().getRoutes().size(), "the old kamelet routes were removed");
+            assertEquals(routesBefore, HUB.hub().runtime().context().getRoutes().size(), "the old kamelet routes were removed");
             publisher.publish("test/hot/hot-m3/vibration", "{\"machineId\":\"hot-m3\",\"value\":1}");
             List<ConsumerRecord<String, String>> once = telemetry.settle(keyed("hot-m3"), Duration.ofSeconds(2));
             assertEquals(1, once.size(), "exactly one route consumes after the edit");
@@ -64,9 +51,9 @@ class ConnectorReloadTest {
 
     @Test
     void should_keep_previous_version_running_when_an_edit_is_broken() throws Exception {
-        Path pipe = hub.connectors().resolve("steady-line.pipe.yaml");
-        try (MqttPublisher publisher = new MqttPublisher(plant.mqttUrl());
-             KafkaRecords telemetry = new KafkaRecords(plant.bootstrapServers(), "factory.machine.telemetry")) {
+        Path pipe = HUB.hub().connectors().resolve("steady-line.pipe.yaml");
+        try (MqttPublisher publisher = new MqttPublisher(HUB.plant().mqttUrl());
+             KafkaRecords telemetry = new KafkaRecords(HUB.plant().bootstrapServers(), "factory.machine.telemetry")) {
             Files.writeString(pipe, pipe("steady-v1").replace("test/hot/", "test/steady/"));
             publishUntilDelivered(publisher, telemetry, "steady-m1", "test/steady/");
 
@@ -85,7 +72,7 @@ class ConnectorReloadTest {
 
     @Test
     void should_refuse_a_route_with_an_unknown_option_and_load_it_once_fixed() throws Exception {
-        Path route = hub.routes().resolve("heartbeat.camel.yaml");
+        Path route = HUB.hub().routes().resolve("heartbeat.camel.yaml");
         String valid = """
                 - route:
                     id: heartbeat
@@ -100,10 +87,10 @@ class ConnectorReloadTest {
                 """;
         Files.writeString(route, valid.replace("period: 200", "perod: 200"));
         Thread.sleep(RELOAD_BOUND.toMillis());
-        assertEquals(null, hub.runtime().context().getRoute("heartbeat"), "refused");
-        assertTrue(hub.runtime().context().getRoute("deadletter") != null, "other routes untouched");
+        assertEquals(null, HUB.hub().runtime().context().getRoute("heartbeat"), "refused");
+        assertTrue(HUB.hub().runtime().context().getRoute("deadletter") != null, "other routes untouched");
         Files.writeString(route, valid);
-        try (KafkaRecords beats = new KafkaRecords(plant.bootstrapServers(), "test.heartbeat")) {
+        try (KafkaRecords beats = new KafkaRecords(HUB.plant().bootstrapServers(), "test.heartbeat")) {
             assertTrue(beats.await(r -> "beat".equals(r.value()), 1, Duration.ofSeconds(20)).size() >= 1);
         }
     }

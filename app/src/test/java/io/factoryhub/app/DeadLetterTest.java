@@ -8,26 +8,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.factoryhub.app.support.HubUnderTest;
 import io.factoryhub.app.support.KafkaRecords;
 import io.factoryhub.app.support.MqttPublisher;
-import io.factoryhub.app.support.TestPlant;
+import io.factoryhub.app.support.RunningHub;
 import java.nio.file.Files;
 import java.time.Duration;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Bad input goes to factory.deadletter untouched, with the reason, source and connector; the flow keeps going. */
 class DeadLetterTest {
 
-    private static TestPlant plant;
-    private static HubUnderTest hub;
+    @RegisterExtension
+    static final RunningHub HUB = new RunningHub(DeadLetterTest::prepare);
 
-    @BeforeAll
-    static void startHub() throws Exception {
-        plant = TestPlant.shared();
-        hub = new HubUnderTest(plant)
-                .withRepoConnector("line-1-sensors.pipe.yaml")
-                .withRepoConnector("line-2-sensors.pipe.yaml");
+    private static void prepare(HubUnderTest hub) throws Exception {
+        hub.withRepoConnector("line-1-sensors.pipe.yaml").withRepoConnector("line-2-sensors.pipe.yaml");
         Files.writeString(hub.connectors().resolve("xml-line.pipe.yaml"), """
                 apiVersion: camel.apache.org/v1
                 kind: Pipe
@@ -48,12 +43,6 @@ class DeadLetterTest {
                   sink:
                     ref: {kind: Kamelet, apiVersion: camel.apache.org/v1, name: factory-kafka-sink}
                 """);
-        hub.start();
-    }
-
-    @AfterAll
-    static void stopHub() {
-        hub.close();
     }
 
     @Test
@@ -81,21 +70,21 @@ class DeadLetterTest {
 
     @Test
     void should_keep_delivering_good_readings_after_bad_ones_and_count_them() throws Exception {
-        try (MqttPublisher publisher = new MqttPublisher(plant.mqttUrl());
-             KafkaRecords telemetry = new KafkaRecords(plant.bootstrapServers(), "factory.machine.telemetry")) {
+        try (MqttPublisher publisher = new MqttPublisher(HUB.plant().mqttUrl());
+             KafkaRecords telemetry = new KafkaRecords(HUB.plant().bootstrapServers(), "factory.machine.telemetry")) {
             publisher.publish("plant-a/line-1/press-d3/vibration", "not json at all");
             publisher.publish("plant-a/line-1/press-d3/vibration", "{\"machineId\":\"press-d3\",\"value\":2.5}");
             assertEquals(1, telemetry.await(keyed("press-d3"), 1, Duration.ofSeconds(30)).size());
         }
-        String metrics = hub.http("/metrics");
+        String metrics = HUB.hub().http("/metrics");
         assertTrue(metrics.startsWith("200 "), metrics);
         assertTrue(metrics.lines().anyMatch(l -> l.startsWith("factory_deadletter_total") && l.contains("connector=\"line-1-sensors\"")),
                 "dead-letter counter per connector in /metrics");
     }
 
     private static void assertDeadLetter(String topic, String payload, String reason, String connector) throws Exception {
-        try (MqttPublisher publisher = new MqttPublisher(plant.mqttUrl());
-             KafkaRecords deadletters = new KafkaRecords(plant.bootstrapServers(), "factory.deadletter")) {
+        try (MqttPublisher publisher = new MqttPublisher(HUB.plant().mqttUrl());
+             KafkaRecords deadletters = new KafkaRecords(HUB.plant().bootstrapServers(), "factory.deadletter")) {
             // each payload is sent once per test JVM (fresh plant), so the payload identifies its dead letter
             publisher.publish(topic, payload);
             ConsumerRecord<String, String> record = deadletters.await(r -> payload.equals(r.value()), 1, Duration.ofSeconds(30)).get(0);

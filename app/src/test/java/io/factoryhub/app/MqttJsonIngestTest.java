@@ -8,40 +8,27 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.factoryhub.app.support.HubUnderTest;
 import io.factoryhub.app.support.KafkaRecords;
 import io.factoryhub.app.support.MqttPublisher;
 import io.factoryhub.app.support.TelemetrySchema;
-import io.factoryhub.app.support.TestPlant;
+import io.factoryhub.app.support.RunningHub;
 import java.time.Duration;
 import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Line 1: JSON readings over MQTT 5 through connectors/line-1-sensors.pipe.yaml into factory.machine.telemetry. */
 class MqttJsonIngestTest {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
-    private static TestPlant plant;
-    private static HubUnderTest hub;
-
-    @BeforeAll
-    static void startHub() throws Exception {
-        plant = TestPlant.shared();
-        hub = new HubUnderTest(plant).withRepoConnector("line-1-sensors.pipe.yaml").start();
-    }
-
-    @AfterAll
-    static void stopHub() {
-        hub.close();
-    }
+    @RegisterExtension
+    static final RunningHub HUB = new RunningHub(hub -> hub.withRepoConnector("line-1-sensors.pipe.yaml"));
 
     @Test
     void should_deliver_json_readings_keyed_by_machine_with_lineage() throws Exception {
-        try (MqttPublisher publisher = new MqttPublisher(plant.mqttUrl());
-             KafkaRecords telemetry = new KafkaRecords(plant.bootstrapServers(), "factory.machine.telemetry")) {
+        try (MqttPublisher publisher = new MqttPublisher(HUB.plant().mqttUrl());
+             KafkaRecords telemetry = new KafkaRecords(HUB.plant().bootstrapServers(), "factory.machine.telemetry")) {
             for (int i = 0; i < 5; i++) {
                 publisher.publish("plant-a/line-1/press-j1/vibration",
                         "{\"machineId\":\"press-j1\",\"deviceId\":\"vib-1\",\"value\":" + (4.0 + i) + ",\"unit\":\"mm/s\","
@@ -72,8 +59,8 @@ class MqttJsonIngestTest {
 
     @Test
     void should_take_tag_from_topic_when_payload_has_none() throws Exception {
-        try (MqttPublisher publisher = new MqttPublisher(plant.mqttUrl());
-             KafkaRecords telemetry = new KafkaRecords(plant.bootstrapServers(), "factory.machine.telemetry")) {
+        try (MqttPublisher publisher = new MqttPublisher(HUB.plant().mqttUrl());
+             KafkaRecords telemetry = new KafkaRecords(HUB.plant().bootstrapServers(), "factory.machine.telemetry")) {
             publisher.publish("plant-a/line-1/press-j2/temperature", "{\"machineId\":\"press-j2\",\"value\":51.5}");
             ConsumerRecord<String, String> record = telemetry.await(keyed("press-j2"), 1, Duration.ofSeconds(30)).get(0);
             TelemetrySchema.assertValid(record.value());

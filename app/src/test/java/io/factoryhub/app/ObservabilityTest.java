@@ -5,35 +5,22 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.factoryhub.app.support.HubUnderTest;
 import io.factoryhub.app.support.KafkaRecords;
 import io.factoryhub.app.support.MqttPublisher;
-import io.factoryhub.app.support.TestPlant;
+import io.factoryhub.app.support.RunningHub;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** /health reflects Kafka, the MQTT broker and OPC-UA subscriptions; /metrics counts per connector route. */
 class ObservabilityTest {
 
-    private static TestPlant plant;
-    private static HubUnderTest hub;
-
-    @BeforeAll
-    static void startHub() throws Exception {
-        plant = TestPlant.shared();
-        hub = new HubUnderTest(plant).withRepoConnector("line-1-sensors.pipe.yaml").start();
-    }
-
-    @AfterAll
-    static void stopHub() {
-        hub.close();
-    }
+    @RegisterExtension
+    static final RunningHub HUB = new RunningHub(hub -> hub.withRepoConnector("line-1-sensors.pipe.yaml"));
 
     @Test
     void should_report_ready_with_each_dependency() throws Exception {
-        String health = hub.http("/health?exposureLevel=full");
+        String health = HUB.hub().http("/health?exposureLevel=full");
         assertTrue(health.startsWith("200 "), health);
         JsonNode body = new ObjectMapper().readTree(health.substring(4));
         assertTrue("UP".equals(body.get("status").asText()), health);
@@ -44,12 +31,12 @@ class ObservabilityTest {
 
     @Test
     void should_count_exchanges_per_connector_route() throws Exception {
-        try (MqttPublisher publisher = new MqttPublisher(plant.mqttUrl());
-             KafkaRecords telemetry = new KafkaRecords(plant.bootstrapServers(), "factory.machine.telemetry")) {
+        try (MqttPublisher publisher = new MqttPublisher(HUB.plant().mqttUrl());
+             KafkaRecords telemetry = new KafkaRecords(HUB.plant().bootstrapServers(), "factory.machine.telemetry")) {
             publisher.publish("plant-a/line-1/press-m1/vibration", "{\"machineId\":\"press-m1\",\"value\":1.5}");
             telemetry.await(keyed("press-m1"), 1, Duration.ofSeconds(30));
         }
-        String metrics = hub.http("/metrics");
+        String metrics = HUB.hub().http("/metrics");
         assertTrue(metrics.lines().anyMatch(line -> line.contains("routeId=\"line-1-sensors\"") && line.startsWith("camel_exchanges_total")),
                 "per-route throughput of the connector in /metrics");
     }

@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.factoryhub.app.support.HubUnderTest;
 import io.factoryhub.app.support.KafkaRecords;
 import io.factoryhub.app.support.TelemetrySchema;
-import io.factoryhub.app.support.TestPlant;
+import io.factoryhub.app.support.RunningHub;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
@@ -17,22 +17,18 @@ import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.milo.opcua.stack.core.StatusCodes;
 import org.eclipse.milo.opcua.stack.core.types.builtin.StatusCode;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** OPC-UA variables through the opcua-source kamelet: values, source time, quality, and a server restart. */
 class OpcUaIngestTest {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final String VIBRATION = "plant-a/line-t/opc-01/vibration";
-    private static TestPlant plant;
-    private static HubUnderTest hub;
+    @RegisterExtension
+    static final RunningHub HUB = new RunningHub(OpcUaIngestTest::prepare);
 
-    @BeforeAll
-    static void startHub() throws Exception {
-        plant = TestPlant.shared();
-        hub = new HubUnderTest(plant);
+    private static void prepare(HubUnderTest hub) throws Exception {
         Files.writeString(hub.connectors().resolve("opc-test.pipe.yaml"), """
                 apiVersion: camel.apache.org/v1
                 kind: Pipe
@@ -53,19 +49,13 @@ class OpcUaIngestTest {
                   sink:
                     ref: {kind: Kamelet, apiVersion: camel.apache.org/v1, name: factory-kafka-sink}
                 """);
-        hub.start();
-    }
-
-    @AfterAll
-    static void stopHub() {
-        hub.close();
     }
 
     @Test
     void should_deliver_values_with_source_time_and_quality() throws Exception {
-        try (KafkaRecords telemetry = new KafkaRecords(plant.bootstrapServers(), "factory.machine.telemetry")) {
+        try (KafkaRecords telemetry = new KafkaRecords(HUB.plant().bootstrapServers(), "factory.machine.telemetry")) {
             Instant sourceTime = Instant.now().truncatedTo(ChronoUnit.MILLIS);
-            plant.opcua().setValue(VIBRATION, 7.25, sourceTime);
+            HUB.plant().opcua().setValue(VIBRATION, 7.25, sourceTime);
             JsonNode event = event(telemetry.await(keyed("opc-01").and(valued(7.25)), 1, Duration.ofSeconds(30)).get(0));
             assertEquals("vibration", event.get("tag").asText());
             assertEquals("line-t", event.get("line").asText());
@@ -74,8 +64,8 @@ class OpcUaIngestTest {
             assertEquals("opcua", event.at("/source/protocol").asText());
             assertEquals("ns=2;s=" + VIBRATION, event.at("/source/address").asText());
 
-            plant.opcua().setValue(VIBRATION, 8.5, Instant.now());
-            plant.opcua().setStatus(VIBRATION, new StatusCode(StatusCodes.Bad_SensorFailure));
+            HUB.plant().opcua().setValue(VIBRATION, 8.5, Instant.now());
+            HUB.plant().opcua().setStatus(VIBRATION, new StatusCode(StatusCodes.Bad_SensorFailure));
             JsonNode bad = event(telemetry.await(keyed("opc-01").and(r -> r.value().contains("\"BAD\"")), 1, Duration.ofSeconds(30)).get(0));
             assertEquals("BAD", bad.get("quality").asText());
         }
@@ -83,13 +73,13 @@ class OpcUaIngestTest {
 
     @Test
     void should_resume_after_the_server_restarts() throws Exception {
-        try (KafkaRecords telemetry = new KafkaRecords(plant.bootstrapServers(), "factory.machine.telemetry")) {
-            plant.stopOpcUa();
-            plant.startOpcUa();
+        try (KafkaRecords telemetry = new KafkaRecords(HUB.plant().bootstrapServers(), "factory.machine.telemetry")) {
+            HUB.plant().stopOpcUa();
+            HUB.plant().startOpcUa();
             Instant deadline = Instant.now().plusSeconds(60);
             double value = 100;
             while (true) {
-                plant.opcua().setValue(VIBRATION, ++value, Instant.now());
+                HUB.plant().opcua().setValue(VIBRATION, ++value, Instant.now());
                 try {
                     telemetry.await(keyed("opc-01").and(valued(value)), 1, Duration.ofSeconds(2));
                     break;
