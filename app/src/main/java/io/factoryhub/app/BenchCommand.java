@@ -1,18 +1,100 @@
 package io.factoryhub.app;
 
+import io.factoryhub.app.bench.BenchReport;
+import io.factoryhub.app.bench.IngestBench;
+import io.factoryhub.app.bench.OpcUaBench;
+import io.factoryhub.app.bench.PlantBench;
+import io.factoryhub.hub.config.HubConfig;
+import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
 
-@Command(name = "bench", mixinStandardHelpOptions = true, description = "Not available yet in this build.")
+/**
+ * {@code ./factory-hub bench <stage>}: measures the hub against a no-Camel baseline on infrastructure the bench
+ * starts itself (temp dir, free ports) and stops again. Progress goes to stderr, the table (and with --json the
+ * contract's JSON line, last) to stdout. Exit code 0 when every target was met, 1 when one was missed, 2 on error.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = {"Measures the hub against a plain-client baseline and prints figures next to their targets.",
+                "Stages: ingest (MQTT 5 -> Kafka), opcua (20,000 OPC-UA items -> Kafka), plant (start-up time and memory)."})
 public final class BenchCommand implements Callable<Integer> {
 
     @Mixin
     CommonOptions options;
 
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "STAGE", description = "ingest | opcua | plant")
+    String stage;
+
+    @Option(names = "--json", description = "End with one JSON line (the benchmark output contract).")
+    boolean json;
+
+    @Option(names = "--messages", defaultValue = "300000", description = "ingest: messages in the throughput burst (default ${DEFAULT-VALUE}).")
+    int messages;
+
+    @Option(names = "--rate", defaultValue = "5000", description = "ingest: msg/s of the latency phase (default ${DEFAULT-VALUE}).")
+    int rate;
+
+    @Option(names = "--rate-seconds", defaultValue = "15", description = "ingest: seconds of the latency phase (default ${DEFAULT-VALUE}).")
+    int rateSeconds;
+
+    @Option(names = "--publishers", defaultValue = "4", description = "ingest: MQTT publisher connections (default ${DEFAULT-VALUE}).")
+    int publishers;
+
+    @Option(names = "--window", defaultValue = "1000", description = "ingest: QoS 1 messages in flight per publisher, at most the broker's receive-maximum (default ${DEFAULT-VALUE}).")
+    int window;
+
+    @Option(names = "--warmup", defaultValue = "20000", description = "ingest: warm-up messages per part (default ${DEFAULT-VALUE}).")
+    int warmup;
+
+    @Option(names = "--max-outstanding", defaultValue = "2000", description = "ingest: at most this many messages published but not yet in Kafka during the burst; 0 = open loop (default ${DEFAULT-VALUE}).")
+    int maxOutstanding;
+
+    @Option(names = "--broker", description = "ingest: hivemq | mosquitto (default: mosquitto when installed, else hivemq).")
+    String broker;
+
+    @Option(names = "--items", defaultValue = "20000", description = "opcua: monitored Double variables (default ${DEFAULT-VALUE}).")
+    int items;
+
+    @Option(names = "--seconds", defaultValue = "30", description = "opcua: measured seconds per part (default ${DEFAULT-VALUE}).")
+    int seconds;
+
+    @Option(names = "--opcua-warmup", defaultValue = "10", description = "opcua: seconds of updates before measuring (default ${DEFAULT-VALUE}).")
+    int opcuaWarmup;
+
     @Override
     public Integer call() {
-        System.err.println("factory-hub bench: not available yet in this build");
-        return 2;
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        HubConfig config = options.load();
+        try {
+            BenchReport report = switch (stage) {
+                case "ingest" -> new IngestBench(config, new IngestBench.Options(messages, rate, rateSeconds, publishers,
+                        window, warmup, broker, maxOutstanding), err).run();
+                case "opcua" -> new OpcUaBench(config, new OpcUaBench.Options(items, seconds, opcuaWarmup), err).run();
+                case "plant" -> new PlantBench(config, err).run();
+                default -> {
+                    err.println("factory-hub bench: unknown stage '" + stage + "' (ingest, opcua, plant)");
+                    yield null;
+                }
+            };
+            if (report == null) {
+                return 2;
+            }
+            report.print(out, json);
+            return report.allTargetsMet() ? 0 : 1;
+        } catch (Exception e) {
+            err.println("factory-hub bench " + stage + " failed: " + e);
+            e.printStackTrace(err);
+            err.flush();
+            return 2;
+        }
     }
 }

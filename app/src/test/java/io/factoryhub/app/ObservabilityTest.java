@@ -30,14 +30,15 @@ class ObservabilityTest {
     }
 
     @Test
-    void should_count_exchanges_per_connector_route() throws Exception {
+    void should_count_events_per_connector() throws Exception {
         try (MqttPublisher publisher = new MqttPublisher(HUB.plant().mqttUrl());
              KafkaRecords telemetry = new KafkaRecords(HUB.plant().bootstrapServers(), "factory.machine.telemetry")) {
             publisher.publish("plant-a/line-1/press-m1/vibration", "{\"machineId\":\"press-m1\",\"value\":1.5}");
             telemetry.await(keyed("press-m1"), 1, Duration.ofSeconds(30));
         }
         String metrics = HUB.hub().http("/metrics");
-        assertTrue(metrics.lines().anyMatch(line -> line.contains("routeId=\"line-1-sensors\"") && line.startsWith("camel_exchanges_total")),
-                "per-route throughput of the connector in /metrics");
+        assertTrue(metrics.lines().anyMatch(line -> line.startsWith("factory_connector_events_total")
+                        && line.contains("connector=\"line-1-sensors\"") && !line.endsWith(" 0.0")),
+                "per-connector throughput in /metrics");
     }
 }

@@ -21,6 +21,8 @@ public class OpcUaSubscriptionConsumer extends DefaultConsumer {
     private final List<String> tags;
     private SubscriptionSupervisor supervisor;
     private OrderedDispatcher dispatcher;
+    /** Data changes handed to the route and not finished yet; bounds memory when Kafka is slow. */
+    private final java.util.concurrent.Semaphore inFlight = new java.util.concurrent.Semaphore(20_000);
 
     public OpcUaSubscriptionConsumer(OpcUaSubscriptionEndpoint endpoint, Processor processor,
                                      OpcUaSubscriptionConfig config) {
@@ -51,9 +53,10 @@ public class OpcUaSubscriptionConsumer extends DefaultConsumer {
     protected void doStart() throws Exception {
         super.doStart();
         String id = getEndpoint().getCamelContext().getName() + "/" + getRouteId() + "@" + config.endpointUrl();
-        dispatcher = new OrderedDispatcher("opcua-" + getRouteId(), config.workers(), config.laneCapacity(), 5_000);
-        supervisor = new SubscriptionSupervisor(id, config,
-                (index, value) -> dispatcher.submit(index, () -> emit(index, value)));
+        OrderedDispatcher lanes = new OrderedDispatcher("opcua-" + getRouteId(), config.workers(), config.laneCapacity(), 5_000);
+        dispatcher = lanes;
+        // the lanes of this start, not the field: a notification racing with doStop must not see null
+        supervisor = new SubscriptionSupervisor(id, config, (index, value) -> lanes.submit(index, () -> emit(index, value)));
         supervisor.start();
     }
 
@@ -70,6 +73,11 @@ public class OpcUaSubscriptionConsumer extends DefaultConsumer {
         super.doStop();
     }
 
+    /**
+     * Hands one data change to the route without waiting for it to finish: waiting for each Kafka acknowledgement
+     * in turn capped a lane at a few hundred items/s. Order per node is kept (a node always uses the same lane,
+     * and the route reaches the Kafka producer synchronously); {@link #inFlight} bounds what is unfinished.
+     */
     private void emit(int index, DataValue value) {
         Exchange exchange = createExchange(false);
         try {
@@ -83,15 +91,22 @@ public class OpcUaSubscriptionConsumer extends DefaultConsumer {
             in.setHeader(OpcUaHeaders.STATUS_CODE, status.getValue());
             in.setHeader(OpcUaHeaders.QUALITY, OpcUaQuality.of(status).name());
             in.setHeader(OpcUaHeaders.ENDPOINT, config.endpointUrl());
-            getProcessor().process(exchange);
-        } catch (Exception e) {
+            inFlight.acquireUninterruptibly();
+        } catch (RuntimeException e) {
             exchange.setException(e);
-        } finally {
-            if (exchange.getException() != null) {
-                getExceptionHandler().handleException("Error processing OPC-UA data change", exchange,
-                        exchange.getException());
-            }
-            releaseExchange(exchange, false);
+            finish(exchange, false);
+            return;
+        }
+        getAsyncProcessor().process(exchange, doneSync -> finish(exchange, true));
+    }
+
+    private void finish(Exchange exchange, boolean acquired) {
+        if (exchange.getException() != null) {
+            getExceptionHandler().handleException("Error processing OPC-UA data change", exchange, exchange.getException());
+        }
+        releaseExchange(exchange, false);
+        if (acquired) {
+            inFlight.release();
         }
     }
 

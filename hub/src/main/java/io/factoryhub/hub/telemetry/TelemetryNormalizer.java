@@ -6,6 +6,9 @@ import java.time.Instant;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
@@ -38,6 +41,7 @@ public class TelemetryNormalizer implements Processor {
     private String connector;
     private long maxPayloadBytes = 1024 * 1024;
     private ReadingParser parser;
+    private Counter events;
 
     public TelemetryNormalizer() {
         this(Clock.systemUTC());
@@ -70,6 +74,23 @@ public class TelemetryNormalizer implements Processor {
         in.setHeader("ce_subject", reading.machineId() + "/" + reading.tag());
         in.setHeader("ce_time", ingestTime.toString());
         in.setHeader("content-type", "application/json");
+        countEvent(exchange.getContext());
+    }
+
+    /**
+     * Per-connector throughput, {@code factory_connector_events_total{connector=...}}: one pre-bound counter, far
+     * cheaper than Camel's per-route metrics policy, which cost ~20 % of ingest throughput here.
+     */
+    private void countEvent(CamelContext context) {
+        if (events == null) {
+            MeterRegistry registry = context.getRegistry().findSingleByType(MeterRegistry.class);
+            if (registry == null) {
+                return;
+            }
+            events = Counter.builder("factory.connector.events").description("Telemetry events produced per connector")
+                    .tag("connector", connector == null ? "unnamed" : connector).register(registry);
+        }
+        events.increment();
     }
 
     private void checkSize(Object body) {

@@ -1,0 +1,236 @@
+package io.factoryhub.app.bench;
+
+import io.factoryhub.hub.HubRuntime;
+import io.factoryhub.hub.config.HubConfig;
+import io.factoryhub.plant.mqtt.EmbeddedMqttBroker;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.apache.camel.Route;
+
+/**
+ * {@code bench ingest}: MQTT 5 QoS 1 JSON readings into Kafka, through the hub (mqtt5-source ->
+ * telemetry-normalize-action -> factory-kafka-sink) and through {@link RawMqttKafkaBridge}, one after the other in
+ * the same JVM on the same Kafka and broker, so the ratio compares like with like.
+ *
+ * <p>Each part: a warm-up burst (JIT of broker, Kafka and path), then a burst of N messages as fast as the
+ * publishers' windows allow (sustained msg/s = N / (first publish .. last record readable), every sequence number
+ * verified), then a fixed-rate phase giving publish -> readable latency. The hub is stopped before the baseline
+ * runs: on 2 cores an idle second pipeline would still cost.
+ */
+public final class IngestBench {
+
+    /** Options of the stage. */
+    public record Options(int messages, int rate, int rateSeconds, int publishers, int window, int warmup, String broker,
+                          int maxOutstanding) {
+    }
+
+    private record Part(double perSecond, int distinct, int missing, long duplicates, double seconds,
+                        double p50, double p99, double max, int samples, double achievedRate, int latencyMissing,
+                        long rssThroughput, long rssLatency) {
+    }
+
+    static final double TARGET_PER_S = 25_000;
+    static final double TARGET_RATIO = 0.85;
+    static final double TARGET_P99_MS = 50;
+
+    private static final String HUB_TOPIC = "bench.hub";
+    private static final String RAW_TOPIC = "bench.raw";
+    private static final long THROUGHPUT_BASE = 10_000_000L;
+    private static final long LATENCY_BASE = 20_000_000L;
+
+    private final HubConfig base;
+    private final Options options;
+    private final PrintWriter log;
+
+    public IngestBench(HubConfig base, Options options, PrintWriter log) {
+        this.base = base;
+        this.options = options;
+        this.log = log;
+    }
+
+    public BenchReport run() throws Exception {
+        try (BenchEnv env = new BenchEnv(base)) {
+            int partitions = env.partitions();
+            env.startKafka(Map.of(HUB_TOPIC, partitions, RAW_TOPIC, partitions));
+            EmbeddedMqttBroker broker = env.startBroker(options.broker());
+            String brokerName = broker.kind().name().toLowerCase();
+            progress("Kafka %s, MQTT broker %s on %s, %d partitions per topic", env.bootstrapServers(), brokerName,
+                    broker.serverUri(), partitions);
+            LoadPublisher load = env.closeLater(new LoadPublisher(broker.serverUri(), options.publishers(), options.window(), "bench-load"));
+
+            HubConfig hubConfig = env.hubConfig(writePipe(env.dir.resolve("connectors"), broker.serverUri()));
+            progress("starting the hub (Pipe bench-ingest: mqtt5-source -> telemetry-normalize-action json -> factory-kafka-sink %s)", HUB_TOPIC);
+            Part hub;
+            HubRuntime runtime = new HubRuntime(hubConfig);
+            try {
+                runtime.start();
+                requireRoute(runtime, "bench-ingest-source");
+                // what costs per exchange besides our processors: listed so a profile can be read against it
+                progress("hub: stream caching %s, event notifiers %s", runtime.context().isStreamCaching(),
+                        runtime.context().getManagementStrategy().getEventNotifiers().stream()
+                                .map(n -> n.getClass().getSimpleName()).toList());
+                hub = part("hub", load, env, "bench/hub", HUB_TOPIC);
+            } finally {
+                runtime.close();
+            }
+
+            progress("starting the baseline (Paho -> KafkaProducer, no Camel)");
+            Part raw;
+            try (RawMqttKafkaBridge bridge = new RawMqttKafkaBridge(broker.serverUri(), "bench/raw/+/+", "bench-raw-bridge",
+                    env.bootstrapServers(), RAW_TOPIC, base.getInt("factory.kafka.linger-ms"),
+                    base.getInt("factory.kafka.batch-size"), base.get("factory.kafka.compression"))) {
+                raw = part("baseline", load, env, "bench/raw", RAW_TOPIC);
+            }
+            long mosquittoRss = ProcessStats.childrenRssMb();
+            return report(hub, raw, brokerName, load.failedDeliveries(), mosquittoRss);
+        }
+    }
+
+    private Part part(String name, LoadPublisher load, BenchEnv env, String prefix, String topic) throws Exception {
+        // warm-up: same path, own sequence range, result ignored except for a sanity check
+        if (options.warmup() > 0) {
+            SequenceVerifier warm = new SequenceVerifier(0, options.warmup(), false);
+            try (KafkaTail tail = new KafkaTail(env.bootstrapServers(), topic, name + "-warmup", warm)) {
+                load.burst(prefix, 0, options.warmup());
+                warm.await(Duration.ofSeconds(30), tail);
+            }
+            progress("%s: warm-up %d messages, %d arrived", name, options.warmup(), warm.distinct());
+        }
+
+        SequenceVerifier burst = new SequenceVerifier(THROUGHPUT_BASE, options.messages(), false);
+        java.util.concurrent.Semaphore outstanding = options.maxOutstanding() > 0
+                ? new java.util.concurrent.Semaphore(options.maxOutstanding()) : null;
+        burst.returnCreditsTo(outstanding);
+        long start;
+        try (KafkaTail tail = new KafkaTail(env.bootstrapServers(), topic, name + "-throughput", burst)) {
+            start = load.burst(prefix, THROUGHPUT_BASE, options.messages(), outstanding);
+            progress("%s: %d messages published in %.1f s, waiting for Kafka", name, options.messages(), (System.nanoTime() - start) / 1e9);
+            burst.await(Duration.ofSeconds(30), tail);
+        }
+        double seconds = (burst.lastNewNanos() - start) / 1e9;
+        double perSecond = burst.distinct() / seconds;
+        load.awaitAcknowledged();
+        long rssThroughput = ProcessStats.rssMb();
+        progress("%s: %d of %d in Kafka in %.2f s = %.0f msg/s (%d missing, %d duplicates), RSS %d MB", name,
+                burst.distinct(), options.messages(), seconds, perSecond, burst.missing(), burst.duplicates(), rssThroughput);
+
+        int count = options.rate() * options.rateSeconds();
+        SequenceVerifier paced = new SequenceVerifier(LATENCY_BASE, count, true);
+        double achieved;
+        try (KafkaTail tail = new KafkaTail(env.bootstrapServers(), topic, name + "-latency", paced)) {
+            achieved = load.atRate(prefix, LATENCY_BASE, options.rate(), options.rateSeconds());
+            paced.await(Duration.ofSeconds(15), tail);
+        }
+        load.awaitAcknowledged();
+        LatencyRecorder latency = paced.latency();
+        long rssLatency = ProcessStats.rssMb();
+        progress("%s: %d msg/s (achieved %.0f) for %d s: p50 %.1f ms, p99 %.1f ms, max %.1f ms, %d missing, RSS %d MB", name,
+                options.rate(), achieved, options.rateSeconds(), latency.percentileMillis(50), latency.percentileMillis(99),
+                latency.maxMillis(), paced.missing(), rssLatency);
+        return new Part(perSecond, burst.distinct(), burst.missing(), burst.duplicates(), seconds,
+                latency.percentileMillis(50), latency.percentileMillis(99), latency.maxMillis(), latency.count(), achieved,
+                paced.missing(), rssThroughput, rssLatency);
+    }
+
+    private BenchReport report(Part hub, Part raw, String broker, long failedPublishes, long brokerRss) {
+        double ratio = hub.perSecond() / raw.perSecond();
+        BenchReport r = new BenchReport("ingest");
+        r.put("hub_per_s", hub.perSecond()).put("baseline_per_s", raw.perSecond()).put("ratio", ratio)
+                .put("p50_ms", hub.p50()).put("p99_ms", hub.p99()).put("rss_mb", Math.max(hub.rssLatency(), raw.rssLatency()))
+                .put("broker", broker).put("messages", options.messages()).put("missing", hub.missing())
+                .put("baseline_missing", raw.missing()).put("duplicates", hub.duplicates())
+                .put("baseline_duplicates", raw.duplicates())
+                .put("baseline_p50_ms", raw.p50()).put("baseline_p99_ms", raw.p99())
+                .put("max_ms", hub.max()).put("baseline_max_ms", raw.max())
+                .put("rate", options.rate()).put("rate_seconds", options.rateSeconds())
+                .put("achieved_rate", hub.achievedRate()).put("baseline_achieved_rate", raw.achievedRate())
+                .put("latency_missing", hub.latencyMissing()).put("baseline_latency_missing", raw.latencyMissing())
+                .put("publishers", options.publishers()).put("max_outstanding", options.maxOutstanding()).put("rss_mb_hub", hub.rssLatency())
+                .put("rss_mb_baseline", raw.rssLatency()).put("broker_rss_mb", brokerRss)
+                .put("failed_publishes", failedPublishes);
+        r.row("broker", broker, broker, "mosquitto (when installed)", null);
+        r.row("messages (QoS 1, ~200 B)", Integer.toString(options.messages()), Integer.toString(options.messages()), "", null);
+        r.row("sustained msg/s", BenchReport.num(hub.perSecond()), BenchReport.num(raw.perSecond()), ">= 25,000",
+                hub.perSecond() >= TARGET_PER_S);
+        r.row("hub / baseline", BenchReport.fixed(ratio, 2), "", ">= 0.85", ratio >= TARGET_RATIO);
+        r.row("arrived / missing / dup", hub.distinct() + " / " + hub.missing() + " / " + hub.duplicates(),
+                raw.distinct() + " / " + raw.missing() + " / " + raw.duplicates(), "0 missing",
+                hub.missing() == 0 && raw.missing() == 0);
+        r.row("burst duration", BenchReport.fixed(hub.seconds(), 2) + " s", BenchReport.fixed(raw.seconds(), 2) + " s", "", null);
+        r.row("latency @ msg/s for s", options.rate() + " for " + options.rateSeconds(), "achieved "
+                + BenchReport.num(hub.achievedRate()) + " / " + BenchReport.num(raw.achievedRate()), "", null);
+        r.row("latency p50", BenchReport.ms(hub.p50()), BenchReport.ms(raw.p50()), "", null);
+        r.row("latency p99", BenchReport.ms(hub.p99()), BenchReport.ms(raw.p99()), "< 50 ms", hub.p99() < TARGET_P99_MS);
+        r.row("latency max", BenchReport.ms(hub.max()), BenchReport.ms(raw.max()), "", null);
+        r.row("latency phase missing", Integer.toString(hub.latencyMissing()), Integer.toString(raw.latencyMissing()), "0",
+                hub.latencyMissing() == 0 && raw.latencyMissing() == 0);
+        r.row("JVM RSS after part", hub.rssLatency() + " MB", raw.rssLatency() + " MB", "", null);
+        r.note("burst with at most " + (options.maxOutstanding() > 0 ? options.maxOutstanding() + " messages" : "unbounded")
+                + " between publish and Kafka (--max-outstanding; 0 = open loop, the broker queues the difference)");
+        r.note("sustained = N / (first publish .. last record polled from Kafka); latency = publish instant in the payload"
+                + " -> record polled by a KafkaConsumer (same JVM, same clock)");
+        r.note("one JVM holds Kafka, the load publishers (" + options.publishers() + " Paho clients), the Kafka consumer and"
+                + " the path under test; the broker " + (broker.equals("mosquitto") ? "is a child process (RSS " + brokerRss + " MB)" : "runs in the JVM"));
+        if (failedPublishes > 0) {
+            r.note(failedPublishes + " publishes were not acknowledged by the broker");
+        }
+        return r;
+    }
+
+    static Path writePipe(Path connectors, String brokerUrl) throws Exception {
+        Files.createDirectories(connectors);
+        Path pipe = connectors.resolve("bench-ingest.pipe.yaml");
+        Files.writeString(pipe, """
+                # written by factory-hub bench ingest
+                apiVersion: camel.apache.org/v1
+                kind: Pipe
+                metadata:
+                  name: bench-ingest
+                spec:
+                  source:
+                    ref:
+                      kind: Kamelet
+                      apiVersion: camel.apache.org/v1
+                      name: mqtt5-source
+                    properties:
+                      brokerUrl: "%s"
+                      topic: "bench/hub/+/+"
+                      clientId: "factory-hub-bench-ingest"
+                  steps:
+                    - ref:
+                        kind: Kamelet
+                        apiVersion: camel.apache.org/v1
+                        name: telemetry-normalize-action
+                      properties:
+                        format: json
+                        line: bench
+                        connector: bench-ingest
+                  sink:
+                    ref:
+                      kind: Kamelet
+                      apiVersion: camel.apache.org/v1
+                      name: factory-kafka-sink
+                    properties:
+                      topic: "%s"
+                """.formatted(brokerUrl, HUB_TOPIC));
+        return connectors;
+    }
+
+    static void requireRoute(HubRuntime runtime, String routeId) {
+        for (Route route : runtime.context().getRoutes()) {
+            if (route.getRouteId().equals(routeId)) {
+                return;
+            }
+        }
+        throw new IllegalStateException("the hub did not start route " + routeId + " (see the log above); routes: "
+                + runtime.context().getRoutes().stream().map(Route::getRouteId).toList());
+    }
+
+    private void progress(String format, Object... args) {
+        log.printf("[bench] " + format + "%n", args);
+        log.flush();
+    }
+}
