@@ -21,7 +21,7 @@ import picocli.CommandLine.Model.CommandSpec;
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = {"Measures the hub against a plain-client baseline and prints figures next to their targets.",
-                "Stages: ingest (MQTT 5 -> Kafka), opcua (20,000 OPC-UA items -> Kafka), plant (start-up time and memory)."})
+                "Stages: ingest (MQTT 5 -> Kafka), opcua (20,000 OPC-UA items -> Kafka), plant (start-up time and memory), cdc (MES changes -> Kafka)."})
 public final class BenchCommand implements Callable<Integer> {
 
     @Mixin
@@ -30,7 +30,7 @@ public final class BenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "STAGE", description = "ingest | opcua | plant")
+    @Parameters(index = "0", paramLabel = "STAGE", description = "ingest | opcua | plant | cdc")
     String stage;
 
     @Option(names = "--json", description = "End with one JSON line (the benchmark output contract).")
@@ -80,8 +80,9 @@ public final class BenchCommand implements Callable<Integer> {
                         window, warmup, broker, maxOutstanding), err).run();
                 case "opcua" -> new OpcUaBench(config, new OpcUaBench.Options(items, seconds, opcuaWarmup), err).run();
                 case "plant" -> new PlantBench(config, err).run();
+                case "cdc" -> io.factoryhub.app.bench.CdcBench.run(config, io.factoryhub.app.bench.CdcBench.Options.defaults(), err);
                 default -> {
-                    err.println("factory-hub bench: unknown stage '" + stage + "' (ingest, opcua, plant)");
+                    err.println("factory-hub bench: unknown stage '" + stage + "' (ingest, opcua, plant, cdc)");
                     yield null;
                 }
             };

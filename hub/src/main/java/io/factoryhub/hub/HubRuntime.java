@@ -1,6 +1,8 @@
 package io.factoryhub.hub;
 
+import io.factoryhub.hub.cdc.CdcEngine;
 import io.factoryhub.hub.config.HubConfig;
+import io.factoryhub.hub.health.CdcCheck;
 import io.factoryhub.hub.health.OpcUaSubscriptionsCheck;
 import io.factoryhub.hub.health.TcpReachabilityCheck;
 import io.factoryhub.hub.reload.KameletCatalog;
@@ -24,6 +26,7 @@ public final class HubRuntime implements AutoCloseable {
     private final Main main = new Main();
     private RouteFileLoader loader;
     private RouteDirectoryWatcher watcher;
+    private CdcEngine cdc;
 
     public HubRuntime(HubConfig config) {
         this.config = config;
@@ -42,6 +45,15 @@ public final class HubRuntime implements AutoCloseable {
                 List.of(config.getPath("factory.routes-dir"), config.getPath("factory.connectors-dir")),
                 loader, config.getInt("factory.reload.interval-ms"));
         watcher.start();
+        if (config.getBoolean("factory.cdc.enabled")) {
+            cdc = CdcEngine.start(config);
+            HealthCheckRegistry.get(context).register(new CdcCheck(cdc));
+        }
+    }
+
+    /** MES change data capture, when {@code factory.cdc.enabled}; null otherwise. */
+    public CdcEngine cdc() {
+        return cdc;
     }
 
     public RouteFileValidator validator(CamelContext context) {
@@ -63,9 +75,15 @@ public final class HubRuntime implements AutoCloseable {
         registry.register(new OpcUaSubscriptionsCheck());
     }
 
-    /** Graceful: stops the watcher, then Camel, which drains in-flight exchanges before acknowledging them. */
+    /**
+     * Graceful: stops CDC (its batch in flight acknowledged, offsets committed), the watcher, then Camel, which
+     * drains in-flight exchanges before acknowledging them.
+     */
     @Override
     public void close() {
+        if (cdc != null) {
+            cdc.close();
+        }
         if (watcher != null) {
             watcher.close();
         }

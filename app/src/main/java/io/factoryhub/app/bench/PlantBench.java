@@ -38,6 +38,7 @@ public final class PlantBench {
             int kafkaPort = ports.next();
             int mqttPort = ports.next();
             int opcuaPort = ports.next();
+            int postgresPort = ports.next();
             HubConfig config = base
                     .with("factory.data-dir", env.dir.resolve("data").toString())
                     .with("factory.routes-dir", base.getPath("factory.routes-dir").toAbsolutePath().toString())
@@ -48,6 +49,8 @@ public final class PlantBench {
                     .with("plant.kafka.controller-port", Integer.toString(ports.next()))
                     .with("plant.mqtt.port", Integer.toString(mqttPort))
                     .with("plant.opcua.port", Integer.toString(opcuaPort))
+                    .with("plant.postgres.port", Integer.toString(postgresPort))
+                    .with("mes.port", Integer.toString(postgresPort))
                     .with("factory.kafka.bootstrap-servers", "127.0.0.1:" + kafkaPort)
                     .with("factory.mqtt.broker-url", "tcp://127.0.0.1:" + mqttPort)
                     .with("factory.opcua.endpoint", "opc.tcp://localhost:" + opcuaPort);

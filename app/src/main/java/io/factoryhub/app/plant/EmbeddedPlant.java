@@ -1,16 +1,22 @@
 package io.factoryhub.app.plant;
 
+import io.factoryhub.hub.cdc.CdcSettings;
+import io.factoryhub.hub.config.CredentialsFile;
 import io.factoryhub.hub.config.HubConfig;
 import io.factoryhub.plant.kafka.EmbeddedKafka;
+import io.factoryhub.plant.mes.MesSimulator;
 import io.factoryhub.plant.mqtt.EmbeddedMqttBroker;
 import io.factoryhub.plant.opcua.OpcUaMachineServer;
+import io.factoryhub.plant.postgres.EmbeddedPostgres;
 import io.factoryhub.plant.sim.SimulatedMachine;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,6 +35,8 @@ public final class EmbeddedPlant implements AutoCloseable {
     private final List<String> endpoints = new ArrayList<>();
     private OpcUaMachineServer opcua;
     private PlantSimulator simulator;
+    private EmbeddedPostgres postgres;
+    private MesSimulator mesSimulator;
 
     public EmbeddedPlant(HubConfig config) {
         this.config = config;
@@ -60,17 +68,59 @@ public final class EmbeddedPlant implements AutoCloseable {
                 running.push(opcua);
                 endpoints.add("OPC-UA server      " + opcua.endpointUrl() + "  (embedded Milo, " + opcua.nodePaths().size() + " variables)");
             }
+            if (config.getBoolean("plant.postgres.enabled")) {
+                startPostgres();
+            }
             if (config.getBoolean("plant.simulator.enabled")) {
                 simulator = new PlantSimulator(config, machines, opcua);
                 simulator.start();
                 endpoints.add("simulator          " + machines.size() + " machines, a reading per tag every "
                         + config.getInt("plant.simulator.interval-ms") + " ms");
             }
+            if (config.getBoolean("plant.mes-simulator.enabled")) {
+                startMesSimulator(machines);
+            }
             return this;
         } catch (Exception e) {
             close();
             throw e;
         }
+    }
+
+    /**
+     * The MES database: credentials from configuration, else the ones generated on the first run, kept in
+     * {@code <data-dir>/credentials.properties}; schema and seed from cdc/ on a new database.
+     */
+    private void startPostgres() throws Exception {
+        CredentialsFile credentials = new CredentialsFile(dataDir);
+        String user = credentials.resolve("mes.user", config.get("mes.user"), false);
+        String password = credentials.resolve("mes.password", config.get("mes.password"), true);
+        List<Path> scripts = new ArrayList<>();
+        for (String script : config.get("plant.postgres.init-scripts").split(",")) {
+            scripts.add(config.getPath("factory.home").resolve(script.trim()));
+        }
+        postgres = new EmbeddedPostgres(dataDir.resolve("postgres"), config.getInt("plant.postgres.port"),
+                config.get("mes.database"), user, password, publicationName(), scripts).start();
+        running.push(postgres);
+        endpoints.add("MES PostgreSQL     localhost:" + postgres.port() + "/" + postgres.database() + "  user " + user
+                + ", password in " + credentials.path());
+    }
+
+    /** The publication the Debezium configuration names, created with the database (FOR ALL TABLES needs a superuser). */
+    private String publicationName() {
+        Path file = config.getPath("factory.cdc.config");
+        Properties debezium = Files.isRegularFile(file) ? CdcSettings.readProperties(file) : new Properties();
+        return debezium.getProperty("publication.name", "dbz_publication");
+    }
+
+    private void startMesSimulator(List<SimulatedMachine> machines) {
+        CredentialsFile credentials = new CredentialsFile(dataDir);
+        String user = credentials.resolve("mes.user", config.get("mes.user"), false);
+        String password = credentials.resolve("mes.password", config.get("mes.password"), false);
+        double rate = Double.parseDouble(config.get("plant.mes-simulator.transactions-per-second"));
+        String jdbcUrl = "jdbc:postgresql://" + config.get("mes.host") + ":" + config.get("mes.port") + "/" + config.get("mes.database");
+        mesSimulator = new MesSimulator(jdbcUrl, user, password, machines.stream().map(SimulatedMachine::machineId).toList(), rate).start();
+        endpoints.add("MES simulator      " + rate + " transactions/s (work orders, counts, quality checks, downtime)");
     }
 
     /** What runs where, for the start banner. */
@@ -83,6 +133,10 @@ public final class EmbeddedPlant implements AutoCloseable {
         if (simulator != null) {
             simulator.close();
             simulator = null;
+        }
+        if (mesSimulator != null) {
+            mesSimulator.close();
+            mesSimulator = null;
         }
     }
 

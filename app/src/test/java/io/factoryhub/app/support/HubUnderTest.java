@@ -44,7 +44,9 @@ public final class HubUnderTest implements AutoCloseable {
                 .with("factory.mqtt.broker-url", plant.mqttUrl())
                 .with("factory.opcua.endpoint", plant.opcuaUrl())
                 .with("factory.http.port", Integer.toString(FreePorts.next()))
-                .with("factory.reload.interval-ms", "200");
+                .with("factory.reload.interval-ms", "200")
+                // CDC tests switch it on with their own database (CdcTestSupport)
+                .with("factory.cdc.enabled", "false");
     }
 
     /** Copies one of the repo's connectors into this hub's connectors/ folder. */

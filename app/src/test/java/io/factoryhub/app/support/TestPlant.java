@@ -3,6 +3,7 @@ package io.factoryhub.app.support;
 import io.factoryhub.plant.kafka.EmbeddedKafka;
 import io.factoryhub.plant.mqtt.EmbeddedMqttBroker;
 import io.factoryhub.plant.opcua.OpcUaMachineServer;
+import io.factoryhub.plant.postgres.EmbeddedPostgres;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -25,6 +26,10 @@ public final class TestPlant {
     private final int opcuaPort = FreePorts.next();
     private final Path dataDir;
     private OpcUaMachineServer opcua;
+    private EmbeddedPostgres postgres;
+
+    /** Password of the MES user of the test PostgreSQL. */
+    public static final String MES_PASSWORD = "test-mes-password";
 
     private TestPlant(Path dataDir) {
         this.dataDir = dataDir;
@@ -61,6 +66,22 @@ public final class TestPlant {
         return opcua;
     }
 
+    /** The MES PostgreSQL, started on first use (only the CDC tests need it). */
+    public synchronized EmbeddedPostgres postgres() {
+        if (postgres == null) {
+            Path cdc = HubUnderTest.REPO.resolve("cdc");
+            EmbeddedPostgres pg = new EmbeddedPostgres(dataDir.resolve("postgres"), FreePorts.next(), "mes", "mes", MES_PASSWORD,
+                    "dbz_mes", List.of(cdc.resolve("mes-schema.sql"), cdc.resolve("mes-seed.sql")));
+            try {
+                pg.start();
+            } catch (Exception e) {
+                throw new IllegalStateException("cannot start the test PostgreSQL", e);
+            }
+            postgres = pg;
+        }
+        return postgres;
+    }
+
     public String bootstrapServers() {
         return kafka.bootstrapServers();
     }
@@ -77,6 +98,9 @@ public final class TestPlant {
         try {
             if (opcua != null) {
                 opcua.close();
+            }
+            if (postgres != null) {
+                postgres.close();
             }
         } finally {
             mqtt.close();

@@ -1,0 +1,208 @@
+package io.factoryhub.hub.cdc;
+
+import io.debezium.engine.ChangeEvent;
+import io.debezium.engine.DebeziumEngine;
+import io.debezium.engine.format.Json;
+import io.factoryhub.hub.config.HubConfig;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * MES change data capture: Debezium's embedded engine with the PostgreSQL connector, writing change events to the
+ * factory Kafka ({@code mes.<schema>.<table>}, {@code mes.transaction}).
+ *
+ * <p>Why the engine directly rather than camel-debezium-postgres: the component hands each event to a Camel
+ * exchange one at a time and lets the engine commit offsets when the exchange returns, with no say about when
+ * Kafka acknowledged it, and it pins the Debezium version of the Camel release. With the engine's batch
+ * {@code ChangeConsumer} offsets are committed only after Kafka acknowledged the whole batch (the documented
+ * duplicate bound: the batch in flight), the configuration stays in Debezium's own property names
+ * ({@code cdc/debezium.properties}), and no Camel route sits between two Kafka clients.
+ */
+public final class CdcEngine implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CdcEngine.class);
+
+    /** Where the engine is: STARTING, RUNNING, FAILED (with a message), STOPPED. */
+    public enum State { STARTING, RUNNING, FAILED, STOPPED }
+
+    private final CdcSettings settings;
+    private final String bootstrapServers;
+    private final Map<String, Object> producerTuning;
+    private final AtomicReference<State> state = new AtomicReference<>(State.STOPPED);
+    private final AtomicReference<String> failure = new AtomicReference<>();
+    private DebeziumEngine<ChangeEvent<String, String>> engine;
+    private ExecutorService executor;
+    private KafkaProducer<String, String> producer;
+    private Admin admin;
+    private KafkaChangeWriter writer;
+
+    /**
+     * @param producerTuning extra producer settings (linger, batch size, compression); acks=all and idempotence are fixed
+     */
+    public CdcEngine(CdcSettings settings, String bootstrapServers, Map<String, Object> producerTuning) {
+        this.settings = settings;
+        this.bootstrapServers = bootstrapServers;
+        this.producerTuning = Map.copyOf(producerTuning);
+    }
+
+    /**
+     * CDC as the hub's configuration describes it, started. Never throws: a bad configuration leaves CDC off with
+     * {@link #failure()} saying why, and the rest of the hub runs.
+     */
+    public static CdcEngine start(HubConfig config) {
+        String bootstrapServers = config.get("factory.kafka.bootstrap-servers");
+        Map<String, Object> tuning = Map.of(
+                ProducerConfig.LINGER_MS_CONFIG, config.get("factory.kafka.linger-ms"),
+                ProducerConfig.BATCH_SIZE_CONFIG, config.get("factory.kafka.batch-size"),
+                ProducerConfig.COMPRESSION_TYPE_CONFIG, config.get("factory.kafka.compression"));
+        CdcSettings settings;
+        try {
+            settings = CdcSettings.from(config);
+        } catch (RuntimeException e) {
+            CdcEngine off = new CdcEngine(null, bootstrapServers, tuning);
+            off.fail("MES CDC is off: " + e.getMessage(), null);
+            return off;
+        }
+        return new CdcEngine(settings, bootstrapServers, tuning).start();
+    }
+
+    /**
+     * Checks the database, then starts streaming in the background. A misconfiguration does not throw: CDC stays
+     * off, {@link #failure()} says what to change, and the rest of the hub keeps running.
+     */
+    public synchronized CdcEngine start() {
+        state.set(State.STARTING);
+        try {
+            new CdcPreflight(settings).check();
+        } catch (CdcConfigurationException e) {
+            fail(e.getMessage(), null);
+            return this;
+        }
+        try {
+            Files.createDirectories(settings.offsetsFile().getParent());
+        } catch (IOException e) {
+            fail("Cannot create " + settings.offsetsFile().getParent() + ": " + e.getMessage(), e);
+            return this;
+        }
+        producer = new KafkaProducer<>(producerConfig(), new StringSerializer(), new StringSerializer());
+        admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers));
+        writer = new KafkaChangeWriter(producer, admin, this::writeFailed);
+        engine = DebeziumEngine.create(Json.class)
+                .using(settings.debezium())
+                .notifying(writer)
+                .using(new DebeziumEngine.ConnectorCallback() {
+                    @Override
+                    public void taskStarted() {
+                        state.compareAndSet(State.STARTING, State.RUNNING);
+                        LOG.info("MES CDC streaming from {}:{}/{} slot={} into {}.* on {}", settings.host(), settings.port(),
+                                settings.database(), settings.slotName(), settings.topicPrefix(), bootstrapServers);
+                    }
+                })
+                .using((success, message, error) -> {
+                    if (!success && state.get() != State.STOPPED) {
+                        fail("MES CDC stopped: " + message + (error == null ? "" : " (" + rootMessage(error) + ")"), error);
+                    }
+                })
+                .build();
+        executor = Executors.newSingleThreadExecutor(r -> new Thread(r, "mes-cdc"));
+        executor.execute(engine);
+        return this;
+    }
+
+    public State state() {
+        return state.get();
+    }
+
+    /** Why CDC is not running, when it failed. */
+    public Optional<String> failure() {
+        return Optional.ofNullable(failure.get());
+    }
+
+    /** Change events Kafka acknowledged since start. */
+    public long written() {
+        return writer == null ? 0 : writer.written();
+    }
+
+    public CdcSettings settings() {
+        return settings;
+    }
+
+    private Map<String, Object> producerConfig() {
+        Map<String, Object> config = new java.util.HashMap<>(producerTuning);
+        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        config.put(ProducerConfig.ACKS_CONFIG, "all");
+        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        config.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5);
+        // Kafka unavailable: keep retrying (the engine waits) rather than fail the batch
+        config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Integer.MAX_VALUE);
+        config.put(ProducerConfig.CLIENT_ID_CONFIG, "factory-hub-mes-cdc");
+        return config;
+    }
+
+    private void writeFailed(Throwable error) {
+        fail("MES CDC stopped: Kafka refused change events (" + rootMessage(error) + "); they are sent again on restart", error);
+        // closing from the engine's own thread would wait for itself
+        new Thread(this::close, "mes-cdc-stop").start();
+    }
+
+    private void fail(String message, Throwable error) {
+        failure.set(message);
+        state.set(State.FAILED);
+        LOG.error(message);
+        if (error != null) {
+            LOG.debug("MES CDC failure", error);
+        }
+    }
+
+    private static String rootMessage(Throwable error) {
+        Throwable root = error;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getClass().getSimpleName() + ": " + root.getMessage();
+    }
+
+    /** Graceful: the engine finishes its batch and commits offsets, waiting at most the configured stop timeout. */
+    @Override
+    public synchronized void close() {
+        if (engine == null) {
+            return;
+        }
+        if (state.get() != State.FAILED) {
+            state.set(State.STOPPED);
+        }
+        Duration timeout = settings.stopTimeout();
+        writer.closing();
+        try {
+            engine.close();
+            executor.shutdown();
+            if (!executor.awaitTermination(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                LOG.warn("MES CDC did not stop within {} ms; the changes in flight are sent again on restart", timeout.toMillis());
+                executor.shutdownNow();
+            }
+        } catch (IOException e) {
+            LOG.warn("Stopping MES CDC: {}", e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            producer.close(timeout);
+            admin.close(timeout);
+            engine = null;
+        }
+        LOG.info("MES CDC stopped after {} change events", writer.written());
+    }
+}

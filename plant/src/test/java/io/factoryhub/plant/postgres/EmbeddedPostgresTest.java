@@ -1,0 +1,69 @@
+package io.factoryhub.plant.postgres;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.factoryhub.plant.TestPorts;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class EmbeddedPostgresTest {
+
+    private static final Path CDC = Path.of("..", "cdc");
+
+    @Test
+    void should_create_the_mes_database_once_and_keep_it_across_restarts(@TempDir Path dir) throws Exception {
+        int port = TestPorts.free();
+        try (EmbeddedPostgres pg = postgres(dir, port, "s3cret'pw").start()) {
+            try (Connection c = pg.connect(); Statement s = c.createStatement()) {
+                assertEquals("logical", single(s, "SHOW wal_level"));
+                assertEquals("t", single(s, "SELECT rolreplication FROM pg_roles WHERE rolname = current_user"));
+                assertEquals("f", single(s, "SELECT rolsuper FROM pg_roles WHERE rolname = current_user"));
+                assertEquals("6", single(s, "SELECT count(*) FROM equipment"));
+                assertEquals("f", single(s, "SELECT relreplident FROM pg_class WHERE relname = 'work_orders'"));
+                assertEquals("t", single(s, "SELECT puballtables FROM pg_publication WHERE pubname = 'dbz_mes'"));
+                s.executeUpdate("INSERT INTO products VALUES ('TST-1', 'test', 'pcs', 1000, 1.0)");
+            }
+        }
+        // a restart keeps the data, and a changed password is taken
+        try (EmbeddedPostgres pg = postgres(dir, port, "other").start();
+             Connection c = pg.connect(); Statement s = c.createStatement()) {
+            assertEquals("4", single(s, "SELECT count(*) FROM products"));
+        }
+    }
+
+    @Test
+    void should_refuse_a_wrong_password(@TempDir Path dir) throws Exception {
+        int port = TestPorts.free();
+        try (EmbeddedPostgres pg = postgres(dir, port, "right").start()) {
+            SQLException e = assertThrows(SQLException.class,
+                    () -> DriverManager.getConnection(pg.jdbcUrl(), "mes", "wrong").close());
+            assertTrue(e.getMessage().contains("password authentication failed"), e.getMessage());
+        }
+    }
+
+    private static EmbeddedPostgres postgres(Path dir, int port, String password) {
+        return new EmbeddedPostgres(dir.resolve("postgres"), port, "mes", "mes", password, "dbz_mes",
+                List.of(CDC.resolve("mes-schema.sql"), CDC.resolve("mes-seed.sql")));
+    }
+
+    private static String single(Statement s, String sql) throws SQLException {
+        try (ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
+    static {
+        assertTrue(Files.isDirectory(CDC), "run from the plant module");
+    }
+}
