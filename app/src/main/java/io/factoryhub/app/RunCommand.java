@@ -21,16 +21,11 @@ public final class RunCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         HubConfig config = options.load();
         long started = System.nanoTime();
-        EmbeddedPlant plant = new EmbeddedPlant(config).start();
+        EmbeddedPlant plant = new EmbeddedPlant(config);
         HubRuntime hub = new HubRuntime(config);
-        try {
-            hub.start();
-        } catch (Exception e) {
-            hub.close();
-            plant.close();
-            throw e;
-        }
         CountDownLatch stopped = new CountDownLatch(1);
+        // registered before anything starts, so Ctrl-C during start-up also stops what already runs (start and
+        // close are synchronized: the hook waits for a start in progress, then stops in order)
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             System.out.println("factory-hub: stopping (machines first, then the hub drains, then the plant)...");
             plant.stopSimulator();
@@ -38,6 +33,14 @@ public final class RunCommand implements Callable<Integer> {
             plant.close();
             stopped.countDown();
         }, "factory-hub-shutdown"));
+        try {
+            plant.start();
+            hub.start();
+        } catch (Exception e) {
+            hub.close();
+            plant.close();
+            throw e;
+        }
         banner(System.out, config, plant, (System.nanoTime() - started) / 1_000_000);
         stopped.await();
         return 0;
@@ -54,8 +57,9 @@ public final class RunCommand implements Callable<Integer> {
         out.println("  connectors         " + config.getPath("factory.connectors-dir") + "  (edit, add, remove: live)");
         out.println("  routes             " + config.getPath("factory.routes-dir"));
         out.println("  data dir           " + config.getPath("factory.data-dir"));
-        out.println("Watch telemetry arrive:");
+        out.println("Watch telemetry arrive, audit MES changes:");
         out.println("  ./factory-hub watch --topic " + config.get("factory.topic.telemetry"));
+        out.println("  ./factory-hub audit work_orders 1");
         out.println();
     }
 }

@@ -32,7 +32,7 @@ public final class HubRuntime implements AutoCloseable {
         this.config = config;
     }
 
-    public void start() throws Exception {
+    public synchronized void start() throws Exception {
         FactoryTopics.ensure(config.get("factory.kafka.bootstrap-servers"), FactoryTopics.contract(
                 config.get("factory.topic.telemetry"), config.get("factory.topic.deadletter"),
                 config.getInt("factory.topic.partitions")));
@@ -80,7 +80,7 @@ public final class HubRuntime implements AutoCloseable {
      * drains in-flight exchanges before acknowledging them.
      */
     @Override
-    public void close() {
+    public synchronized void close() {
         if (cdc != null) {
             cdc.close();
         }

@@ -44,7 +44,7 @@ public final class EmbeddedPlant implements AutoCloseable {
     }
 
     /** Starts the enabled parts; on failure stops what already started and rethrows. */
-    public EmbeddedPlant start() throws Exception {
+    public synchronized EmbeddedPlant start() throws Exception {
         try {
             if (config.getBoolean("plant.kafka.enabled")) {
                 EmbeddedKafka kafka = new EmbeddedKafka(dataDir.resolve("kafka"), config.getInt("plant.kafka.port"),
@@ -129,7 +129,7 @@ public final class EmbeddedPlant implements AutoCloseable {
     }
 
     /** Machines stop first on shutdown, so the hub drains a stream that no longer grows. */
-    public void stopSimulator() {
+    public synchronized void stopSimulator() {
         if (simulator != null) {
             simulator.close();
             simulator = null;
@@ -153,7 +153,7 @@ public final class EmbeddedPlant implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
         stopSimulator();
         while (!running.isEmpty()) {
             AutoCloseable part = running.pop();
