@@ -6,15 +6,11 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
-import org.eclipse.paho.mqttv5.client.MqttCallback;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
-import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
 import org.eclipse.paho.mqttv5.common.MqttException;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
-import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 
 /**
  * The baseline the hub is measured against: the least code that gives the same delivery guarantee, without Camel.
@@ -57,7 +53,7 @@ final class RawMqttKafkaBridge implements AutoCloseable {
         }
     }
 
-    private final class Callback implements MqttCallback {
+    private final class Callback implements io.factoryhub.plant.mqtt.MessageCallback {
         /** Runs on Paho's single callback thread: only hand over to the producer, never block here. */
         @Override
         public void messageArrived(String topic, MqttMessage message) {
@@ -73,26 +69,6 @@ final class RawMqttKafkaBridge implements AutoCloseable {
                 }
                 // on error no PUBACK: same as the hub, the message stays the broker's
             });
-        }
-
-        @Override
-        public void disconnected(MqttDisconnectResponse response) {
-        }
-
-        @Override
-        public void mqttErrorOccurred(MqttException exception) {
-        }
-
-        @Override
-        public void deliveryComplete(IMqttToken token) {
-        }
-
-        @Override
-        public void connectComplete(boolean reconnect, String serverURI) {
-        }
-
-        @Override
-        public void authPacketArrived(int reasonCode, MqttProperties properties) {
         }
     }
 

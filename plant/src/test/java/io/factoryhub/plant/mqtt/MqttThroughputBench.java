@@ -3,14 +3,11 @@ package io.factoryhub.plant.mqtt;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttActionListener;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
-import org.eclipse.paho.mqttv5.client.MqttCallback;
 import org.eclipse.paho.mqttv5.client.MqttClientException;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
-import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
 import org.eclipse.paho.mqttv5.common.MqttException;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
-import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 import org.eclipse.paho.mqttv5.common.packet.MqttConnAck;
 
 import java.util.Arrays;
@@ -117,31 +114,11 @@ public final class MqttThroughputBench {
         return new Result(messages, millis, serverReceiveMaximum, received.get());
     }
 
-    private record CountingCallback(AtomicInteger received, CountDownLatch latch) implements MqttCallback {
+    private record CountingCallback(AtomicInteger received, CountDownLatch latch) implements MessageCallback {
         @Override
         public void messageArrived(String topic, MqttMessage message) {
             received.incrementAndGet();
             latch.countDown();
-        }
-
-        @Override
-        public void disconnected(MqttDisconnectResponse response) {
-        }
-
-        @Override
-        public void mqttErrorOccurred(MqttException exception) {
-        }
-
-        @Override
-        public void deliveryComplete(IMqttToken token) {
-        }
-
-        @Override
-        public void connectComplete(boolean reconnect, String serverURI) {
-        }
-
-        @Override
-        public void authPacketArrived(int reasonCode, MqttProperties properties) {
         }
     }
 

@@ -2,14 +2,9 @@ package io.factoryhub.plant.sim;
 
 import io.factoryhub.plant.TestPorts;
 import io.factoryhub.plant.mqtt.EmbeddedMqttBroker;
-import org.eclipse.paho.mqttv5.client.IMqttToken;
-import org.eclipse.paho.mqttv5.client.MqttCallback;
 import org.eclipse.paho.mqttv5.client.MqttClient;
-import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
-import org.eclipse.paho.mqttv5.common.MqttException;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
-import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -108,30 +103,10 @@ class MqttSimulationTest {
         throw new AssertionError("unknown tag " + name);
     }
 
-    private record Collector(ConcurrentLinkedQueue<Received> sink) implements MqttCallback {
+    private record Collector(ConcurrentLinkedQueue<Received> sink) implements io.factoryhub.plant.mqtt.MessageCallback {
         @Override
         public void messageArrived(String topic, MqttMessage message) {
             sink.add(new Received(topic, new String(message.getPayload(), StandardCharsets.UTF_8)));
-        }
-
-        @Override
-        public void disconnected(MqttDisconnectResponse response) {
-        }
-
-        @Override
-        public void mqttErrorOccurred(MqttException exception) {
-        }
-
-        @Override
-        public void deliveryComplete(IMqttToken token) {
-        }
-
-        @Override
-        public void connectComplete(boolean reconnect, String serverURI) {
-        }
-
-        @Override
-        public void authPacketArrived(int reasonCode, MqttProperties properties) {
         }
     }
 }
