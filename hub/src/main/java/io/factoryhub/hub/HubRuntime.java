@@ -118,7 +118,6 @@ public final class HubRuntime implements AutoCloseable {
             // per-exchange route metrics cost ~20 % of ingest throughput (measured with bench ingest); connectors
             // count their events themselves (factory_connector_events_total). Set to true to get them anyway.
             p.putIfAbsent("camel.metrics.enableRoutePolicy", "false");
-            p.putIfAbsent("camel.main.exchangeFactory", "pooled");
             p.putIfAbsent("camel.main.streamCachingEnabled", "false");
             p.putIfAbsent("camel.metrics.enableExchangeEventNotifier", "false");
             return p;
