@@ -8,11 +8,11 @@ import java.util.HashSet;
 import java.util.Set;
 
 /** Ports the OS reports free on loopback; never hands out the same port twice in one run. */
-final class FreePorts {
+public final class FreePorts {
 
     private final Set<Integer> given = new HashSet<>();
 
-    synchronized int next() {
+    public synchronized int next() {
         for (int attempt = 0; attempt < 50; attempt++) {
             try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
                 socket.setReuseAddress(true);

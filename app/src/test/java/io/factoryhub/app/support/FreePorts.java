@@ -1,20 +1,14 @@
 package io.factoryhub.app.support;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-
-/** Free loopback ports, so tests never collide with a running ./factory-hub run. */
+/** Free loopback ports, so tests never collide with a running ./factory-hub run; one JVM-wide allocator. */
 public final class FreePorts {
+
+    private static final io.factoryhub.app.bench.FreePorts PORTS = new io.factoryhub.app.bench.FreePorts();
+
     private FreePorts() {
     }
 
     public static int next() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return PORTS.next();
     }
 }

@@ -68,7 +68,7 @@ public class TelemetryNormalizer implements Processor {
         in.setBody(writer.write(reading, ingestTime, protocol == null ? format : protocol, address, connector));
         in.setHeader(KAFKA_KEY, reading.machineId());
         in.setHeader("ce_specversion", "1.0");
-        in.setHeader("ce_id", UUID.randomUUID().toString());
+        in.setHeader("ce_id", randomId());
         in.setHeader("ce_source", "/factory-hub/connectors/" + (connector == null ? "unnamed" : connector));
         in.setHeader("ce_type", EVENT_TYPE);
         in.setHeader("ce_subject", reading.machineId() + "/" + reading.tag());
@@ -91,6 +91,17 @@ public class TelemetryNormalizer implements Processor {
                     .tag("connector", connector == null ? "unnamed" : connector).register(registry);
         }
         events.increment();
+    }
+
+    /**
+     * A random (version 4) UUID from ThreadLocalRandom: unique enough for a CloudEvents id, without
+     * UUID.randomUUID()'s shared SecureRandom on the per-message path.
+     */
+    private static String randomId() {
+        java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+        long most = (random.nextLong() & ~0xF000L) | 0x4000L;
+        long least = (random.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
+        return new UUID(most, least).toString();
     }
 
     private void checkSize(Object body) {
