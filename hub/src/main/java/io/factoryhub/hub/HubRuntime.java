@@ -5,6 +5,7 @@ import io.factoryhub.hub.config.HubConfig;
 import io.factoryhub.hub.health.CdcCheck;
 import io.factoryhub.hub.health.OpcUaSubscriptionsCheck;
 import io.factoryhub.hub.health.TcpReachabilityCheck;
+import io.factoryhub.hub.mqtt.DurableMqtt5Component;
 import io.factoryhub.hub.reload.KameletCatalog;
 import io.factoryhub.hub.reload.RouteDirectoryWatcher;
 import io.factoryhub.hub.reload.RouteFileLoader;
@@ -37,6 +38,8 @@ public final class HubRuntime implements AutoCloseable {
                 config.get("factory.topic.telemetry"), config.get("factory.topic.deadletter"),
                 config.getInt("factory.topic.partitions")));
         main.setInitialProperties(CamelSettings.from(config));
+        // our consumer in place of Camel's: it keeps durable sessions whole across restarts (see its comment)
+        main.bind(DurableMqtt5Component.NAME, new DurableMqtt5Component());
         main.start();
         CamelContext context = main.getCamelContext();
         registerHealthChecks(context);

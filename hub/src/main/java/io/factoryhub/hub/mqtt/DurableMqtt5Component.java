@@ -1,0 +1,27 @@
+package io.factoryhub.hub.mqtt;
+
+import java.util.Map;
+import org.apache.camel.Endpoint;
+import org.apache.camel.component.paho.mqtt5.PahoMqtt5Component;
+import org.apache.camel.component.paho.mqtt5.PahoMqtt5Configuration;
+
+/**
+ * Camel's {@code paho-mqtt5} component with a consumer that keeps durable sessions whole (see
+ * {@link DurableMqtt5Consumer}). Bound under the same name, so kamelets, Pipes and the catalog's option checks
+ * stay exactly as they are; every endpoint option is Camel's.
+ */
+// the annotation names the scheme, which is how Camel finds the generated option configurers of paho-mqtt5
+@org.apache.camel.spi.annotations.Component(DurableMqtt5Component.NAME)
+public final class DurableMqtt5Component extends PahoMqtt5Component {
+
+    public static final String NAME = "paho-mqtt5";
+
+    @Override
+    protected Endpoint createEndpoint(String uri, String remaining, Map<String, Object> parameters) throws Exception {
+        PahoMqtt5Configuration configuration = getConfiguration().copy();
+        DurableMqtt5Endpoint endpoint = new DurableMqtt5Endpoint(uri, remaining, this, configuration);
+        endpoint.setClient(getClient());
+        setProperties(endpoint, parameters);
+        return endpoint;
+    }
+}
