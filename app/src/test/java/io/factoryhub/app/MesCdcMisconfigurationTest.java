@@ -99,6 +99,35 @@ class MesCdcMisconfigurationTest {
     }
 
     @Test
+    void should_name_a_slot_that_postgres_gave_up(@TempDir Path dir) throws Exception {
+        Path cdc = HubUnderTest.REPO.resolve("cdc");
+        // a server that keeps at most 1 MB of WAL for a lagging slot, so it gives the slot up after a few segments
+        try (EmbeddedPostgres small = new EmbeddedPostgres(dir.resolve("postgres"), FreePorts.next(), "mes", "mes",
+                TestPlant.MES_PASSWORD, "dbz_mes", List.of(cdc.resolve("mes-schema.sql"))).setting("max_slot_wal_keep_size", "1MB").start()) {
+            HubConfig config = db.config().with("mes.port", Integer.toString(small.port())).with("mes.database", "mes");
+            String slot = CdcSettings.from(config).slotName();
+            small.superuserUpdate("mes", "SELECT pg_create_logical_replication_slot('" + slot + "', 'pgoutput')");
+            for (int segment = 0; segment < 8 && !"lost".equals(walStatus(small, slot)); segment++) {
+                small.superuserUpdate("mes", "CREATE TABLE IF NOT EXISTS filler (payload text)");
+                small.superuserUpdate("mes", "INSERT INTO filler SELECT repeat('x', 1000) FROM generate_series(1, 2000)");
+                small.superuserUpdate("mes", "SELECT pg_switch_wal()");
+                small.superuserUpdate("mes", "CHECKPOINT");
+            }
+            assertEquals("lost", walStatus(small, slot), "precondition: PostgreSQL gave the slot up");
+            String message = failure(config);
+            assertTrue(message.contains("'" + slot + "'") && message.contains("is lost")
+                    && message.contains("pg_drop_replication_slot") && message.contains("max_slot_wal_keep_size"), message);
+        }
+    }
+
+    private static String walStatus(EmbeddedPostgres pg, String slot) throws Exception {
+        try (Connection c = pg.connectAsSuperuser("mes"); var s = c.createStatement();
+             var rs = s.executeQuery("SELECT wal_status FROM pg_replication_slots WHERE slot_name = '" + slot + "'")) {
+            return rs.next() ? rs.getString(1) : null;
+        }
+    }
+
+    @Test
     void should_stop_cdc_but_not_throw_when_misconfigured() {
         CdcEngine engine = CdcEngine.start(db.config().with("mes.password", "wrong"));
         assertEquals(CdcEngine.State.FAILED, engine.state());
