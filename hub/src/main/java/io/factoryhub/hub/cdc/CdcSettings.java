@@ -75,7 +75,7 @@ public record CdcSettings(Properties debezium, Path offsetsFile, Duration slotWa
         debezium.setProperty("database.dbname", config.get("mes.database"));
         debezium.setProperty("database.user", config.get("mes.user"));
         debezium.setProperty("database.password", password(config, dataDir));
-        debezium.putIfAbsent("offset.storage", "org.apache.kafka.connect.storage.FileOffsetBackingStore");
+        debezium.putIfAbsent("offset.storage", AtomicFileOffsetBackingStore.class.getName());
         debezium.setProperty("offset.storage.file.filename", offsets.toString());
         for (String required : new String[] {"connector.class", "topic.prefix", "name"}) {
             if (debezium.getProperty(required, "").isBlank()) {
