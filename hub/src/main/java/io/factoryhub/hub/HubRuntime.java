@@ -39,7 +39,7 @@ public final class HubRuntime implements AutoCloseable {
                 config.getInt("factory.topic.partitions")));
         main.setInitialProperties(CamelSettings.from(config));
         // our consumer in place of Camel's: it keeps durable sessions whole across restarts (see its comment)
-        main.bind(DurableMqtt5Component.NAME, new DurableMqtt5Component());
+        main.bind(DurableMqtt5Component.NAME, new DurableMqtt5Component(config.getInt("factory.mqtt.consumer-lanes")));
         main.start();
         CamelContext context = main.getCamelContext();
         registerHealthChecks(context);

@@ -16,6 +16,20 @@ public final class DurableMqtt5Component extends PahoMqtt5Component {
 
     public static final String NAME = "paho-mqtt5";
 
+    private final int consumerLanes;
+
+    /** @param consumerLanes threads each consumer processes on (ordered per MQTT topic) */
+    public DurableMqtt5Component(int consumerLanes) {
+        if (consumerLanes < 1) {
+            throw new IllegalArgumentException("factory.mqtt.consumer-lanes must be at least 1, not " + consumerLanes);
+        }
+        this.consumerLanes = consumerLanes;
+    }
+
+    int consumerLanes() {
+        return consumerLanes;
+    }
+
     @Override
     protected Endpoint createEndpoint(String uri, String remaining, Map<String, Object> parameters) throws Exception {
         PahoMqtt5Configuration configuration = getConfiguration().copy();

@@ -1,5 +1,6 @@
 package io.factoryhub.hub.mqtt;
 
+import io.factoryhub.hub.support.OrderedLanes;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
@@ -29,6 +30,10 @@ import org.slf4j.LoggerFactory;
  * stop, Camel suspends this consumer (no new exchanges; what arrives stays unacknowledged and is redelivered in
  * the next session), drains the in-flight exchanges while the client is still connected so their acks go out, and
  * only then disconnects.
+ *
+ * <p>Messages leave Paho's callback thread at once, onto ordered lanes keyed by MQTT topic: a topic's messages
+ * keep their order (one machine's tag), topics run in parallel, and Paho's thread — which also completes SUBACKs —
+ * never waits for a route that is still starting.
  */
 final class DurableMqtt5Consumer extends DefaultConsumer implements Suspendable {
 
@@ -37,11 +42,14 @@ final class DurableMqtt5Consumer extends DefaultConsumer implements Suspendable 
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicInteger arrived = new AtomicInteger();
     private final AtomicInteger ignored = new AtomicInteger();
+    private final int laneCount;
     private volatile MqttClient client;
+    private volatile OrderedLanes lanes;
     private volatile boolean accepting;
 
-    DurableMqtt5Consumer(DurableMqtt5Endpoint endpoint, Processor processor) {
+    DurableMqtt5Consumer(DurableMqtt5Endpoint endpoint, Processor processor, int laneCount) {
         super(endpoint, processor);
+        this.laneCount = laneCount;
     }
 
     @Override
@@ -53,6 +61,8 @@ final class DurableMqtt5Consumer extends DefaultConsumer implements Suspendable 
     protected void doStart() throws Exception {
         super.doStart();
         accepting = true;
+        // the broker sends at most receive-maximum (65535) unacknowledged messages: the lanes never fill up
+        lanes = new OrderedLanes("mqtt-" + getRouteId(), laneCount, 65_535, -1);
         if (client == null) {
             MqttClient created = getEndpoint().newClient();
             created.setManualAcks(getEndpoint().getConfiguration().isManualAcksEnabled());
@@ -83,6 +93,10 @@ final class DurableMqtt5Consumer extends DefaultConsumer implements Suspendable 
         super.doStop();
         MqttClient stopping = client;
         client = null;
+        if (lanes != null) {
+            lanes.stop(); // queued messages stay unacknowledged: redelivered in the next session
+            lanes = null;
+        }
         if (stopping != null) {
             LOG.info("MQTT consumer {} stops after {} messages, {} of them unacknowledged (the broker redelivers those)",
                     stopping.getClientId(), arrived.get(), inFlight.get() + ignored.get());
@@ -148,6 +162,15 @@ final class DurableMqtt5Consumer extends DefaultConsumer implements Suspendable 
         @Override
         public void messageArrived(String topic, MqttMessage message) {
             arrived.incrementAndGet();
+            OrderedLanes current = lanes;
+            if (current == null) {
+                ignored.incrementAndGet();
+                return;
+            }
+            current.submit(topic.hashCode(), () -> process(topic, message));
+        }
+
+        private void process(String topic, MqttMessage message) {
             if (!accepting) {
                 ignored.incrementAndGet();
                 return; // suspended or stopping: left unacknowledged, redelivered in the next session

@@ -17,7 +17,7 @@ final class DurableMqtt5Endpoint extends PahoMqtt5Endpoint {
 
     @Override
     public Consumer createConsumer(Processor processor) throws Exception {
-        DurableMqtt5Consumer consumer = new DurableMqtt5Consumer(this, processor);
+        DurableMqtt5Consumer consumer = new DurableMqtt5Consumer(this, processor, ((DurableMqtt5Component) getComponent()).consumerLanes());
         configureConsumer(consumer);
         return consumer;
     }

@@ -1,5 +1,7 @@
 package io.factoryhub.hub.opcua;
 
+import io.factoryhub.hub.support.OrderedLanes;
+
 import java.util.List;
 
 import org.apache.camel.Exchange;
@@ -20,7 +22,7 @@ public class OpcUaSubscriptionConsumer extends DefaultConsumer {
     /** Tag (last node-path segment) per configured node id, computed once, not per value. */
     private final List<String> tags;
     private SubscriptionSupervisor supervisor;
-    private OrderedDispatcher dispatcher;
+    private OrderedLanes dispatcher;
     /** Data changes handed to the route and not finished yet; bounds memory when Kafka is slow. */
     private final java.util.concurrent.Semaphore inFlight = new java.util.concurrent.Semaphore(20_000);
 
@@ -43,9 +45,9 @@ public class OpcUaSubscriptionConsumer extends DefaultConsumer {
         return current == null ? -1 : current.subscriptionId();
     }
 
-    /** Data changes dropped because the route did not keep up (see {@link OrderedDispatcher}). */
+    /** Data changes dropped because the route did not keep up (see {@link OrderedLanes}). */
     public long droppedCount() {
-        OrderedDispatcher current = dispatcher;
+        OrderedLanes current = dispatcher;
         return current == null ? 0 : current.droppedCount();
     }
 
@@ -53,7 +55,7 @@ public class OpcUaSubscriptionConsumer extends DefaultConsumer {
     protected void doStart() throws Exception {
         super.doStart();
         String id = getEndpoint().getCamelContext().getName() + "/" + getRouteId() + "@" + config.endpointUrl();
-        OrderedDispatcher lanes = new OrderedDispatcher("opcua-" + getRouteId(), config.workers(), config.laneCapacity(), 5_000);
+        OrderedLanes lanes = new OrderedLanes("opcua-" + getRouteId(), config.workers(), config.laneCapacity(), 5_000);
         dispatcher = lanes;
         // the lanes of this start, not the field: a notification racing with doStop must not see null
         supervisor = new SubscriptionSupervisor(id, config, (index, value) -> lanes.submit(index, () -> emit(index, value)));

@@ -1,4 +1,4 @@
-package io.factoryhub.hub.opcua;
+package io.factoryhub.hub.support;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -6,31 +6,32 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Moves data changes off Milo's notification thread onto a few worker lanes.
+ * Moves work off a client library's delivery thread (Milo's notifications, Paho's callback) onto a few lanes.
  *
- * <p>A key (the monitored item's index) always maps to the same lane and each lane has one thread,
- * so changes of one node are processed in arrival order while different nodes run in parallel.
- * Lanes are bounded: when the route is slower than the server, {@link #submit} waits up to
- * {@code maxWait} (backpressure on Milo's publish loop), then drops the change and counts it, so a
- * stuck route cannot stall the OPC-UA session forever.
+ * <p>A key always maps to the same lane and each lane has one thread, so the work of one key (an OPC-UA node, an
+ * MQTT topic) runs in arrival order while different keys run in parallel. Lanes are bounded: when the route is
+ * slower than the source, {@link #submit} waits (backpressure on the delivery thread) up to {@code maxWaitMillis}
+ * — then drops the task and counts it — or for ever when {@code maxWaitMillis} is negative, for sources that must
+ * never drop (the broker redelivers what was not acknowledged, but only in the next session).
  */
-final class OrderedDispatcher {
+public final class OrderedLanes {
 
-    private static final Logger LOG = LoggerFactory.getLogger(OrderedDispatcher.class);
+    private static final Logger LOG = LoggerFactory.getLogger(OrderedLanes.class);
     private static final Runnable POISON = () -> { };
 
+    private final String name;
     private final List<BlockingQueue<Runnable>> lanes = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
     private final long maxWaitMillis;
     private final AtomicLong dropped = new AtomicLong();
     private volatile long lastDropLog;
 
-    OrderedDispatcher(String name, int workers, int laneCapacity, long maxWaitMillis) {
+    public OrderedLanes(String name, int workers, int laneCapacity, long maxWaitMillis) {
+        this.name = name;
         this.maxWaitMillis = maxWaitMillis;
         for (int i = 0; i < workers; i++) {
             BlockingQueue<Runnable> lane = new ArrayBlockingQueue<>(laneCapacity);
@@ -42,9 +43,13 @@ final class OrderedDispatcher {
         threads.forEach(Thread::start);
     }
 
-    void submit(int key, Runnable task) {
+    public void submit(int key, Runnable task) {
         BlockingQueue<Runnable> lane = lanes.get(Math.floorMod(key, lanes.size()));
         try {
+            if (maxWaitMillis < 0) {
+                lane.put(task);
+                return;
+            }
             if (lane.offer(task, maxWaitMillis, TimeUnit.MILLISECONDS)) {
                 return;
             }
@@ -53,17 +58,18 @@ final class OrderedDispatcher {
         }
         long total = dropped.incrementAndGet();
         long now = System.currentTimeMillis();
-        if (now - lastDropLog > 10_000) { // one line per 10 s, not one per dropped value
+        if (now - lastDropLog > 10_000) { // one line per 10 s, not one per dropped task
             lastDropLog = now;
-            LOG.warn("OPC-UA data changes dropped because the route is not keeping up: {} so far", total);
+            LOG.warn("{}: work dropped because the route is not keeping up: {} so far", name, total);
         }
     }
 
-    long droppedCount() {
+    public long droppedCount() {
         return dropped.get();
     }
 
-    void stop() {
+    /** Discards queued work, lets each lane finish the task it runs, and stops the threads. */
+    public void stop() {
         for (BlockingQueue<Runnable> lane : lanes) {
             lane.clear();
             lane.offer(POISON);
@@ -92,7 +98,7 @@ final class OrderedDispatcher {
             try {
                 task.run();
             } catch (RuntimeException e) {
-                LOG.warn("OPC-UA data change processing failed", e);
+                LOG.warn("{}: processing failed", name, e);
             }
         }
     }
