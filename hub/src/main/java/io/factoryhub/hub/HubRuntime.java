@@ -3,8 +3,10 @@ package io.factoryhub.hub;
 import io.factoryhub.hub.cdc.CdcEngine;
 import io.factoryhub.hub.config.HubConfig;
 import io.factoryhub.hub.health.CdcCheck;
+import io.factoryhub.hub.health.LakeCheck;
 import io.factoryhub.hub.health.OpcUaSubscriptionsCheck;
 import io.factoryhub.hub.health.TcpReachabilityCheck;
+import io.factoryhub.hub.lake.LakeWriter;
 import io.factoryhub.hub.reload.KameletCatalog;
 import io.factoryhub.hub.reload.RouteDirectoryWatcher;
 import io.factoryhub.hub.reload.RouteFileLoader;
@@ -27,6 +29,7 @@ public final class HubRuntime implements AutoCloseable {
     private RouteFileLoader loader;
     private RouteDirectoryWatcher watcher;
     private CdcEngine cdc;
+    private LakeWriter lake;
 
     public HubRuntime(HubConfig config) {
         this.config = config;
@@ -49,6 +52,15 @@ public final class HubRuntime implements AutoCloseable {
             cdc = CdcEngine.start(config);
             HealthCheckRegistry.get(context).register(new CdcCheck(cdc));
         }
+        if (config.getBoolean("factory.lake.enabled")) {
+            lake = LakeWriter.start(config, context);
+            HealthCheckRegistry.get(context).register(new LakeCheck(lake));
+        }
+    }
+
+    /** The Kafka -> S3 writer, when {@code factory.lake.enabled}; null otherwise. */
+    public LakeWriter lake() {
+        return lake;
     }
 
     /** MES change data capture, when {@code factory.cdc.enabled}; null otherwise. */
@@ -76,13 +88,18 @@ public final class HubRuntime implements AutoCloseable {
     }
 
     /**
-     * Graceful: stops CDC (its batch in flight acknowledged, offsets committed), the watcher, then Camel, which
-     * drains in-flight exchanges before acknowledging them.
+     * Graceful: stops CDC (its batch in flight acknowledged, offsets committed), the lake writer (what it buffered
+     * stored and committed, through Camel's S3 producer, so before Camel), the watcher, then Camel, which drains
+     * in-flight exchanges before acknowledging them.
      */
     @Override
     public synchronized void close() {
         if (cdc != null) {
             cdc.close();
+        }
+        if (lake != null) {
+            lake.close();
+            lake = null;
         }
         if (watcher != null) {
             watcher.close();

@@ -1,0 +1,111 @@
+package io.factoryhub.hub.lake;
+
+import java.io.BufferedOutputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.util.zip.GZIPOutputStream;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * One object in the making: consecutive records of one partition and one hour, gzip-compressed as they arrive
+ * (memory holds the compressed bytes only). Its key is fixed by its first record.
+ */
+final class Roll {
+
+    private final TopicPartition partition;
+    private final long firstOffset;
+    private final long hour;
+    private final String key;
+    private final long openedAtMs;
+    private final ByteArrayOutputStream compressed = new ByteArrayOutputStream(64 * 1024);
+    private final ByteArrayOutputStream line = new ByteArrayOutputStream(512);
+    private final OutputStream gzip;
+    private long lastOffset;
+    private int records;
+    private long rawBytes;
+    private byte[] object;
+
+    Roll(ConsumerRecord<byte[], byte[]> first, int gzipLevel, long nowMs) {
+        this.partition = new TopicPartition(first.topic(), first.partition());
+        this.firstOffset = first.offset();
+        this.hour = LakeKeys.hourOf(first.timestamp());
+        this.key = LakeKeys.key(first.topic(), first.partition(), first.offset(), first.timestamp());
+        this.openedAtMs = nowMs;
+        try {
+            this.gzip = new BufferedOutputStream(new LeveledGzip(compressed, gzipLevel), 64 * 1024);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Whether {@code record} belongs here: the next offsets of the same hour (a new hour opens a new object). */
+    boolean accepts(ConsumerRecord<byte[], byte[]> record) {
+        return LakeKeys.hourOf(record.timestamp()) == hour;
+    }
+
+    void append(ConsumerRecord<byte[], byte[]> record) {
+        try {
+            line.reset();
+            NdjsonCodec.write(record, line);
+            line.writeTo(gzip);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // in-memory streams: not expected
+        }
+        lastOffset = record.offset();
+        records++;
+        rawBytes += line.size();
+    }
+
+    boolean full(int maxRecords, long maxBytes) {
+        return records >= maxRecords || rawBytes >= maxBytes;
+    }
+
+    boolean due(long nowMs, long intervalMs) {
+        return nowMs - openedAtMs >= intervalMs;
+    }
+
+    /** The finished gzip file; appending ends here. */
+    byte[] object() {
+        if (object == null) {
+            try {
+                gzip.close();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            object = compressed.toByteArray();
+        }
+        return object;
+    }
+
+    TopicPartition partition() {
+        return partition;
+    }
+
+    String key() {
+        return key;
+    }
+
+    long firstOffset() {
+        return firstOffset;
+    }
+
+    /** The offset to commit once stored. */
+    long nextOffset() {
+        return lastOffset + 1;
+    }
+
+    int records() {
+        return records;
+    }
+
+    /** GZIPOutputStream with a chosen level: its Deflater is protected, so a subclass sets it. */
+    private static final class LeveledGzip extends GZIPOutputStream {
+        LeveledGzip(OutputStream out, int level) throws IOException {
+            super(out, 64 * 1024);
+            def.setLevel(level);
+        }
+    }
+}
