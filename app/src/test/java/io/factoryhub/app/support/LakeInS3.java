@@ -89,6 +89,10 @@ public final class LakeInS3 implements AutoCloseable {
         s3.putObject(b -> b.bucket(bucket).key(key), RequestBody.fromBytes(object));
     }
 
+    public void delete(String key) {
+        s3.deleteObject(b -> b.bucket(bucket).key(key));
+    }
+
     @Override
     public void close() {
         s3.close();
