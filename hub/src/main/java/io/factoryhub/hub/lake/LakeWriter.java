@@ -145,7 +145,10 @@ public final class LakeWriter implements AutoCloseable {
                 if (roll != null && !roll.accepts(record) && !store(roll)) {
                     break; // paused and rewound to this record: the rest of the batch comes again later
                 }
-                roll = open.computeIfAbsent(partition, p -> new Roll(record, settings.gzipLevel(), now));
+                if (roll == null || !roll.accepts(record)) {
+                    roll = new Roll(record, settings.gzipLevel(), now);
+                    open.put(partition, roll);
+                }
                 roll.append(record);
                 if (roll.full(settings.rollRecords(), settings.rollBytes()) && !store(roll)) {
                     break;

@@ -11,6 +11,8 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
@@ -28,45 +30,75 @@ public final class NdjsonCodec {
 
     private static final JsonFactory JSON = new JsonFactory();
     private static final JsonStringEncoder ESCAPE = JsonStringEncoder.getInstance();
-    private static final byte[] NULL = "null".getBytes(StandardCharsets.US_ASCII);
+    private static final DateTimeFormatter SECONDS = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss").withZone(ZoneOffset.UTC);
 
     private NdjsonCodec() {
     }
 
-    /** Writes one line, newline included. */
-    public static void write(ConsumerRecord<byte[], byte[]> record, OutputStream out) throws IOException {
-        ascii(out, "{\"topic\":");
-        quoted(out, record.topic());
-        ascii(out, ",\"partition\":" + record.partition() + ",\"offset\":" + record.offset() + ",\"timestamp\":\"");
-        ascii(out, Instant.ofEpochMilli(record.timestamp()).toString());
-        ascii(out, "\"");
-        if (record.key() != null) {
-            bytesField(out, "key", "key_base64", record.key());
+    /**
+     * Writes the lines of one partition. What repeats from record to record is encoded once: the topic/partition
+     * prefix always, the timestamp up to the second while records share it (at 100k records/s they do).
+     */
+    public static final class Encoder {
+        private final byte[] prefix;
+        private long second = Long.MIN_VALUE;
+        private byte[] secondText;
+
+        public Encoder(String topic, int partition) {
+            this.prefix = ("{\"topic\":\"" + new String(ESCAPE.quoteAsString(topic)) + "\",\"partition\":" + partition
+                    + ",\"offset\":").getBytes(StandardCharsets.UTF_8);
         }
-        if (record.headers().iterator().hasNext()) {
-            ascii(out, ",\"headers\":[");
-            boolean first = true;
-            for (org.apache.kafka.common.header.Header header : record.headers()) {
-                ascii(out, first ? "{\"key\":" : ",{\"key\":");
-                quoted(out, header.key());
-                if (header.value() != null) {
-                    bytesField(out, "value", "value_base64", header.value());
-                }
-                out.write('}');
-                first = false;
+
+        /** Writes one line, newline included. */
+        public void write(ConsumerRecord<byte[], byte[]> record, OutputStream out) throws IOException {
+            out.write(prefix);
+            ascii(out, Long.toString(record.offset()));
+            writeTimestamp(record.timestamp(), out);
+            if (record.key() != null) {
+                bytesField(out, "key", "key_base64", record.key());
             }
-            out.write(']');
+            if (record.headers().iterator().hasNext()) {
+                ascii(out, ",\"headers\":[");
+                boolean first = true;
+                for (org.apache.kafka.common.header.Header header : record.headers()) {
+                    ascii(out, first ? "{\"key\":" : ",{\"key\":");
+                    quoted(out, header.key());
+                    if (header.value() != null) {
+                        bytesField(out, "value", "value_base64", header.value());
+                    }
+                    out.write('}');
+                    first = false;
+                }
+                out.write(']');
+            }
+            byte[] value = record.value();
+            if (value == null) {
+                ascii(out, ",\"value\":null");
+            } else if (isSingleLineJson(value)) {
+                ascii(out, ",\"value\":");
+                out.write(value);
+            } else {
+                bytesField(out, "value_text", "value_base64", value);
+            }
+            ascii(out, "}\n");
         }
-        byte[] value = record.value();
-        if (value == null) {
-            ascii(out, ",\"value\":null");
-        } else if (isSingleLineJson(value)) {
-            ascii(out, ",\"value\":");
-            out.write(value);
-        } else {
-            bytesField(out, "value_text", "value_base64", value);
+
+        /** {@code ,"timestamp":"2026-11-22T10:00:00.123Z"}: always with milliseconds, UTC. */
+        private void writeTimestamp(long epochMillis, OutputStream out) throws IOException {
+            long s = Math.floorDiv(epochMillis, 1000);
+            if (s != second) {
+                second = s;
+                String text = SECONDS.format(Instant.ofEpochSecond(s));
+                secondText = (",\"timestamp\":\"" + text + ".").getBytes(StandardCharsets.US_ASCII);
+            }
+            out.write(secondText);
+            int millis = (int) Math.floorMod(epochMillis, 1000);
+            out.write('0' + millis / 100);
+            out.write('0' + millis / 10 % 10);
+            out.write('0' + millis % 10);
+            out.write('Z');
+            out.write('"');
         }
-        ascii(out, "}\n");
     }
 
     /** Reads one line back; the value's bytes are the original ones. Throws on anything that is not such a line. */
@@ -97,6 +129,7 @@ public final class NdjsonCodec {
                         if (token != JsonToken.VALUE_NULL) {
                             int start = (int) p.currentTokenLocation().getByteOffset();
                             p.skipChildren();
+                            p.finishToken(); // a scalar (string) is read lazily: its end is known only then
                             value = Arrays.copyOfRange(line, start, (int) p.currentLocation().getByteOffset());
                         }
                     }
@@ -146,29 +179,22 @@ public final class NdjsonCodec {
     }
 
     /**
-     * One JSON value on one line (JSON's own whitespace may hold raw newlines, which would split the NDJSON line):
-     * checked with Jackson's streaming parser, which costs far less than writing the record.
+     * One JSON value on one line, without blanks around it (replay gives back the value's own extent), and not the
+     * literal null (which must stay apart from a tombstone).
      */
     static boolean isSingleLineJson(byte[] value) {
-        for (byte b : value) {
-            if (b == '\n' || b == '\r') {
-                return false;
-            }
-        }
-        try (JsonParser p = JSON.createParser(value)) {
-            JsonToken first = p.nextToken();
-            if (first == null || first == JsonToken.VALUE_NULL) {
-                return false; // the literal null must stay apart from a tombstone
-            }
-            p.skipChildren();
-            return p.nextToken() == null;
-        } catch (IOException | RuntimeException e) {
-            return false;
-        }
+        return value.length > 0 && !blank(value[0]) && !blank(value[value.length - 1]) && JsonScanner.isSingleLineValue(value)
+                && !(value.length <= 16 && "null".equals(new String(value, StandardCharsets.US_ASCII).strip()));
     }
 
     /** {@code "textField":"..."} when the bytes are UTF-8, else {@code "base64Field":"..."}: lossless either way. */
     private static void bytesField(OutputStream out, String textField, String base64Field, byte[] bytes) throws IOException {
+        if (plainAscii(bytes)) { // machine ids and the like: nothing to decode or escape
+            ascii(out, ",\"" + textField + "\":\"");
+            out.write(bytes);
+            out.write('"');
+            return;
+        }
         String text = utf8(bytes);
         if (text != null) {
             ascii(out, ",\"" + textField + "\":");
@@ -176,6 +202,19 @@ public final class NdjsonCodec {
         } else {
             ascii(out, ",\"" + base64Field + "\":\"" + Base64.getEncoder().encodeToString(bytes) + "\"");
         }
+    }
+
+    private static boolean blank(byte b) {
+        return b == ' ' || b == '\t';
+    }
+
+    private static boolean plainAscii(byte[] bytes) {
+        for (byte b : bytes) {
+            if (b < 0x20 || b == '"' || b == '\\' || b == 0x7f) { // negative = non-ASCII
+                return false;
+            }
+        }
+        return true;
     }
 
     private static String utf8(byte[] bytes) {

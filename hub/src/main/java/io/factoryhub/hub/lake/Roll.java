@@ -21,8 +21,9 @@ final class Roll {
     private final String key;
     private final long openedAtMs;
     private final ByteArrayOutputStream compressed = new ByteArrayOutputStream(64 * 1024);
-    private final ByteArrayOutputStream line = new ByteArrayOutputStream(512);
+    private final LineBuffer line = new LineBuffer();
     private final OutputStream gzip;
+    private final NdjsonCodec.Encoder encoder;
     private long lastOffset;
     private int records;
     private long rawBytes;
@@ -34,6 +35,7 @@ final class Roll {
         this.hour = LakeKeys.hourOf(first.timestamp());
         this.key = LakeKeys.key(first.topic(), first.partition(), first.offset(), first.timestamp());
         this.openedAtMs = nowMs;
+        this.encoder = new NdjsonCodec.Encoder(first.topic(), first.partition());
         try {
             this.gzip = new BufferedOutputStream(new LeveledGzip(compressed, gzipLevel), 64 * 1024);
         } catch (IOException e) {
@@ -49,14 +51,14 @@ final class Roll {
     void append(ConsumerRecord<byte[], byte[]> record) {
         try {
             line.reset();
-            NdjsonCodec.write(record, line);
-            line.writeTo(gzip);
+            encoder.write(record, line);
+            gzip.write(line.bytes, 0, line.size);
         } catch (IOException e) {
             throw new UncheckedIOException(e); // in-memory streams: not expected
         }
         lastOffset = record.offset();
         records++;
-        rawBytes += line.size();
+        rawBytes += line.size;
     }
 
     boolean full(int maxRecords, long maxBytes) {
@@ -99,6 +101,35 @@ final class Roll {
 
     int records() {
         return records;
+    }
+
+    /** One line in the making: ByteArrayOutputStream without its per-write lock (a dozen small writes per record). */
+    private static final class LineBuffer extends OutputStream {
+        private byte[] bytes = new byte[1024];
+        private int size;
+
+        void reset() {
+            size = 0;
+        }
+
+        @Override
+        public void write(int b) {
+            ensure(1);
+            bytes[size++] = (byte) b;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            ensure(len);
+            System.arraycopy(b, off, bytes, size, len);
+            size += len;
+        }
+
+        private void ensure(int more) {
+            if (size + more > bytes.length) {
+                bytes = java.util.Arrays.copyOf(bytes, Math.max(bytes.length * 2, size + more));
+            }
+        }
     }
 
     /** GZIPOutputStream with a chosen level: its Deflater is protected, so a subclass sets it. */
