@@ -46,7 +46,8 @@ public final class LakeInS3 implements AutoCloseable {
 
     public List<String> keys(String prefix) {
         return s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(prefix)).contents().stream().map(S3Object::key)
-                .filter(key -> !key.endsWith("/")) // the filesystem store lists its folders too
+                // the filesystem store also lists its folders and, while writing, "<key>-<uuid>" temp files
+                .filter(key -> key.endsWith(".ndjson.gz"))
                 .sorted().toList();
     }
 

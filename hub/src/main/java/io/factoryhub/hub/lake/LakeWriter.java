@@ -41,7 +41,8 @@ import org.slf4j.LoggerFactory;
  * therefore re-reads from the committed offset, and the object rebuilt from there overwrites the uncommitted one
  * (whatever its new length, the next object starts right after it): nothing lost, nothing twice.
  *
- * <p>One thread does everything (poll, compress, upload, commit), as KafkaConsumer is single-threaded anyway.
+ * <p>One thread polls, encodes, uploads and commits (KafkaConsumer is single-threaded anyway); gzip runs beside it
+ * ({@link Compressor}).
  */
 public final class LakeWriter implements AutoCloseable {
 
@@ -51,6 +52,7 @@ public final class LakeWriter implements AutoCloseable {
     private final LakeSettings settings;
     private final LakeBucket bucket;
     private final KafkaConsumer<byte[], byte[]> consumer;
+    private final Compressor compressor = new Compressor(16);
     private final Map<TopicPartition, Roll> open = new HashMap<>();
     private final Map<TopicPartition, PendingUpload> pending = new HashMap<>();
     private final AtomicLong records = new AtomicLong();
@@ -146,7 +148,7 @@ public final class LakeWriter implements AutoCloseable {
                     break; // paused and rewound to this record: the rest of the batch comes again later
                 }
                 if (roll == null || !roll.accepts(record)) {
-                    roll = new Roll(record, settings.gzipLevel(), now);
+                    roll = new Roll(record, settings.gzipLevel(), compressor, now);
                     open.put(partition, roll);
                 }
                 roll.append(record);
@@ -230,6 +232,7 @@ public final class LakeWriter implements AutoCloseable {
             LOG.warn("Lake: final flush incomplete ({}); the rest is re-read from Kafka on the next start", e.toString());
         } finally {
             consumer.close(Duration.ofSeconds(5));
+            compressor.close();
         }
     }
 

@@ -30,6 +30,7 @@ public final class NdjsonCodec {
 
     private static final JsonFactory JSON = new JsonFactory();
     private static final JsonStringEncoder ESCAPE = JsonStringEncoder.getInstance();
+    private static final byte[] VALUE_FIELD = ",\"value\":".getBytes(StandardCharsets.US_ASCII);
     private static final DateTimeFormatter SECONDS = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss").withZone(ZoneOffset.UTC);
 
     private NdjsonCodec() {
@@ -52,7 +53,7 @@ public final class NdjsonCodec {
         /** Writes one line, newline included. */
         public void write(ConsumerRecord<byte[], byte[]> record, OutputStream out) throws IOException {
             out.write(prefix);
-            ascii(out, Long.toString(record.offset()));
+            writeDigits(record.offset(), out);
             writeTimestamp(record.timestamp(), out);
             if (record.key() != null) {
                 bytesField(out, "key", "key_base64", record.key());
@@ -75,12 +76,21 @@ public final class NdjsonCodec {
             if (value == null) {
                 ascii(out, ",\"value\":null");
             } else if (isSingleLineJson(value)) {
-                ascii(out, ",\"value\":");
+                out.write(VALUE_FIELD);
                 out.write(value);
             } else {
                 bytesField(out, "value_text", "value_base64", value);
             }
-            ascii(out, "}\n");
+            out.write('}');
+            out.write('\n');
+        }
+
+        /** A non-negative number without a String in between (one per record). */
+        private static void writeDigits(long n, OutputStream out) throws IOException {
+            if (n >= 10) {
+                writeDigits(n / 10, out);
+            }
+            out.write((int) ('0' + n % 10));
         }
 
         /** {@code ,"timestamp":"2026-11-22T10:00:00.123Z"}: always with milliseconds, UTC. */
@@ -190,7 +200,12 @@ public final class NdjsonCodec {
     /** {@code "textField":"..."} when the bytes are UTF-8, else {@code "base64Field":"..."}: lossless either way. */
     private static void bytesField(OutputStream out, String textField, String base64Field, byte[] bytes) throws IOException {
         if (plainAscii(bytes)) { // machine ids and the like: nothing to decode or escape
-            ascii(out, ",\"" + textField + "\":\"");
+            out.write(',');
+            out.write('"');
+            ascii(out, textField);
+            out.write('"');
+            out.write(':');
+            out.write('"');
             out.write(bytes);
             out.write('"');
             return;

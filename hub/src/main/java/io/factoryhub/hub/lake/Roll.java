@@ -1,17 +1,17 @@
 package io.factoryhub.hub.lake;
 
-import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.util.concurrent.CompletableFuture;
 import java.util.zip.GZIPOutputStream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * One object in the making: consecutive records of one partition and one hour, gzip-compressed as they arrive
- * (memory holds the compressed bytes only). Its key is fixed by its first record.
+ * One object in the making: consecutive records of one partition and one hour, encoded into chunks that are
+ * gzip-compressed as they fill (memory holds the compressed bytes and a few chunks). Its key is fixed by its first record.
  */
 final class Roll {
 
@@ -21,23 +21,28 @@ final class Roll {
     private final String key;
     private final long openedAtMs;
     private final ByteArrayOutputStream compressed = new ByteArrayOutputStream(64 * 1024);
-    private final LineBuffer line = new LineBuffer();
+    private static final int CHUNK = 256 * 1024;
+
     private final OutputStream gzip;
     private final NdjsonCodec.Encoder encoder;
+    private final Compressor compressor;
+    private LineBuffer chunk = new LineBuffer(CHUNK + 4096);
+    private CompletableFuture<Void> written = CompletableFuture.completedFuture(null);
     private long lastOffset;
     private int records;
     private long rawBytes;
     private byte[] object;
 
-    Roll(ConsumerRecord<byte[], byte[]> first, int gzipLevel, long nowMs) {
+    Roll(ConsumerRecord<byte[], byte[]> first, int gzipLevel, Compressor compressor, long nowMs) {
         this.partition = new TopicPartition(first.topic(), first.partition());
         this.firstOffset = first.offset();
         this.hour = LakeKeys.hourOf(first.timestamp());
         this.key = LakeKeys.key(first.topic(), first.partition(), first.offset(), first.timestamp());
         this.openedAtMs = nowMs;
         this.encoder = new NdjsonCodec.Encoder(first.topic(), first.partition());
+        this.compressor = compressor;
         try {
-            this.gzip = new BufferedOutputStream(new LeveledGzip(compressed, gzipLevel), 64 * 1024);
+            this.gzip = new LeveledGzip(compressed, gzipLevel);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -49,16 +54,23 @@ final class Roll {
     }
 
     void append(ConsumerRecord<byte[], byte[]> record) {
+        int before = chunk.size;
         try {
-            line.reset();
-            encoder.write(record, line);
-            gzip.write(line.bytes, 0, line.size);
+            encoder.write(record, chunk);
         } catch (IOException e) {
             throw new UncheckedIOException(e); // in-memory streams: not expected
         }
         lastOffset = record.offset();
         records++;
-        rawBytes += line.size;
+        rawBytes += chunk.size - before;
+        if (chunk.size >= CHUNK) {
+            handOver();
+        }
+    }
+
+    private void handOver() {
+        written = compressor.write(written, gzip, chunk.bytes, chunk.size);
+        chunk = new LineBuffer(CHUNK + 4096);
     }
 
     boolean full(int maxRecords, long maxBytes) {
@@ -72,11 +84,10 @@ final class Roll {
     /** The finished gzip file; appending ends here. */
     byte[] object() {
         if (object == null) {
-            try {
-                gzip.close();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
+            if (chunk.size > 0) {
+                handOver();
             }
+            compressor.close(written, gzip).join();
             object = compressed.toByteArray();
         }
         return object;
@@ -103,13 +114,13 @@ final class Roll {
         return records;
     }
 
-    /** One line in the making: ByteArrayOutputStream without its per-write lock (a dozen small writes per record). */
+    /** Lines in the making: ByteArrayOutputStream without its per-write lock (a dozen small writes per record). */
     private static final class LineBuffer extends OutputStream {
-        private byte[] bytes = new byte[1024];
+        private byte[] bytes;
         private int size;
 
-        void reset() {
-            size = 0;
+        LineBuffer(int capacity) {
+            bytes = new byte[capacity];
         }
 
         @Override
