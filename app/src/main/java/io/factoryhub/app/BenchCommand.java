@@ -71,7 +71,7 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--opcua-warmup", defaultValue = "10", description = "opcua: seconds of updates before measuring (default ${DEFAULT-VALUE}).")
     int opcuaWarmup;
 
-    @Option(names = "--lake-records", defaultValue = "600000", description = "lake: records of the throughput burst (default ${DEFAULT-VALUE}).")
+    @Option(names = "--lake-records", defaultValue = "1200000", description = "lake: records of the throughput burst (default ${DEFAULT-VALUE}).")
     int lakeRecords;
 
     @Option(names = "--lake-rate", defaultValue = "2000", description = "lake: records/s of the visibility phase (default ${DEFAULT-VALUE}).")

@@ -34,7 +34,8 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  *
  * <ol>
  *   <li>Throughput: {@code records} ~200-byte telemetry records spread evenly over the partitions are copied into the
- *   lake, by the hub, then by the baseline (each after a warm-up copy of a smaller topic): records/s, committed.</li>
+ *   lake by the hub and by the baseline, alternating, twice each after a warm-up copy of a smaller topic: the best
+ *   records/s (committed) of each.</li>
  *   <li>Visibility: {@code steadyRate} records/s for {@code steadySeconds} through the hub with a roll interval of
  *   {@code intervalMs}: delay from a record's timestamp until its object is listed in the bucket.</li>
  * </ol>
@@ -44,6 +45,7 @@ public final class LakeBench {
     static final double TARGET_PER_S = 100_000;
     static final double TARGET_RATIO = 0.8;
     private static final String BUCKET = "datalake";
+    private static final int ROUNDS = 2;
 
     /**
      * @param records       throughput burst, spread evenly over the partitions
@@ -91,16 +93,21 @@ public final class LakeBench {
                 fill(producer, "bench.lake.warm", rollRecords, partitions);
                 fill(producer, "bench.lake", perPartition, partitions);
 
-                copyWithHub(config, camel, "bench.lake.warm", warmTotal, "bench-hub-warm");
-                double hubSeconds = copyWithHub(config, camel, "bench.lake", total, "bench-hub");
-                double hubPerS = total / hubSeconds;
-                log.printf("bench lake: hub %,.0f records/s (%.1f s)%n", hubPerS, hubSeconds);
                 RawLakeBaseline raw = new RawLakeBaseline(env.bootstrapServers(), s3, BUCKET, rollRecords, config.getInt("factory.lake.gzip-level"));
+                copyWithHub(config, camel, "bench.lake.warm", warmTotal, "bench-hub-warm");
                 raw.copy("bench.lake.warm", warmTotal, "bench-raw-warm");
-                double rawSeconds = raw.copy("bench.lake", total, "bench-raw");
+                // alternating rounds, best of each: the machine is shared, and load shifts between two 3-second runs
+                double hubSeconds = Double.MAX_VALUE;
+                double rawSeconds = Double.MAX_VALUE;
+                for (int round = 1; round <= ROUNDS; round++) {
+                    hubSeconds = Math.min(hubSeconds, copyWithHub(config, camel, "bench.lake", total, "bench-hub-" + round));
+                    rawSeconds = Math.min(rawSeconds, raw.copy("bench.lake", total, "bench-raw-" + round));
+                    log.printf("bench lake: round %d: hub %,.0f records/s, raw baseline %,.0f records/s (best so far)%n", round,
+                            total / hubSeconds, total / rawSeconds);
+                    log.flush();
+                }
+                double hubPerS = total / hubSeconds;
                 double rawPerS = total / rawSeconds;
-                log.printf("bench lake: raw baseline %,.0f records/s (%.1f s)%n", rawPerS, rawSeconds);
-                log.flush();
 
                 LatencyRecorder visible = visibility(config, camel, producer, s3, partitions);
                 return report(hubPerS, rawPerS, visible, total);
