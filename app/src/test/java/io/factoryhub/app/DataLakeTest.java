@@ -184,6 +184,16 @@ class DataLakeTest {
         }
     }
 
+    @Test
+    void should_keep_the_hub_running_and_say_why_when_the_lake_is_misconfigured() throws Exception {
+        try (HubUnderTest hub = new HubUnderTest(PLANT, Map.of("factory.lake.enabled", "true", "s3.endpoint", "not a url",
+                "s3.access-key", "k", "s3.secret-key", "s")).start()) {
+            assertTrue(hub.runtime().context().getRouteController().getRouteStatus("deadletter").isStarted());
+            String health = hub.http("/health?exposureLevel=full");
+            assertTrue(health.contains("data-lake") && health.contains("Data lake is off"), health);
+        }
+    }
+
     /** Telemetry-like JSON, with a few records a lake must keep apart: raw text, a tombstone, multi-line JSON. */
     private static String value(int i) {
         return switch (i % 50) {

@@ -17,12 +17,16 @@ import java.util.Properties;
 import org.apache.camel.CamelContext;
 import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.main.Main;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The hub: Camel Main with the factory's defaults, the contract's topics, health checks, and every file of
  * routes/ and connectors/ loaded — and reloaded on change — one file at a time by our own loader.
  */
 public final class HubRuntime implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(HubRuntime.class);
 
     private final HubConfig config;
     private final Main main = new Main();
@@ -53,12 +57,24 @@ public final class HubRuntime implements AutoCloseable {
             HealthCheckRegistry.get(context).register(new CdcCheck(cdc));
         }
         if (config.getBoolean("factory.lake.enabled")) {
-            lake = LakeWriter.start(config, context);
-            HealthCheckRegistry.get(context).register(new LakeCheck(lake));
+            startLake(context);
         }
     }
 
-    /** The Kafka -> S3 writer, when {@code factory.lake.enabled}; null otherwise. */
+    /** Like CDC, a lake that cannot start (a malformed s3.* setting) leaves the rest of the hub running, and says why. */
+    private void startLake(CamelContext context) {
+        HealthCheckRegistry registry = HealthCheckRegistry.get(context);
+        try {
+            lake = LakeWriter.start(config, context);
+            registry.register(new LakeCheck(lake));
+        } catch (Exception e) {
+            String reason = "Data lake is off: " + e.getMessage() + " (check the s3.* and factory.lake.* settings)";
+            LOG.error(reason);
+            registry.register(LakeCheck.off(reason));
+        }
+    }
+
+    /** The Kafka -> S3 writer, when {@code factory.lake.enabled} and it started; null otherwise. */
     public LakeWriter lake() {
         return lake;
     }

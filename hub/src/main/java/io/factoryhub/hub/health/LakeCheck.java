@@ -12,10 +12,21 @@ import org.apache.camel.impl.health.AbstractHealthCheck;
 public final class LakeCheck extends AbstractHealthCheck {
 
     private final LakeWriter lake;
+    private final String off;
 
     public LakeCheck(LakeWriter lake) {
+        this(lake, null);
+    }
+
+    private LakeCheck(LakeWriter lake, String off) {
         super("factory", "data-lake");
         this.lake = lake;
+        this.off = off;
+    }
+
+    /** The lake writer could not start (a bad S3 setting): down with the reason, while the rest of the hub runs. */
+    public static LakeCheck off(String reason) {
+        return new LakeCheck(null, reason);
     }
 
     @Override
@@ -25,6 +36,11 @@ public final class LakeCheck extends AbstractHealthCheck {
 
     @Override
     protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
+        if (lake == null) {
+            builder.message(off);
+            builder.down();
+            return;
+        }
         builder.detail("records", lake.records());
         builder.detail("objects", lake.objects());
         builder.detail("pending_uploads", lake.pendingUploads());

@@ -75,7 +75,13 @@ public final class LakeWriter implements AutoCloseable {
     public static LakeWriter start(HubConfig config, CamelContext context) throws Exception {
         LakeSettings settings = LakeSettings.from(config);
         LakeBucket bucket = LakeBucket.open(context, S3Settings.from(config), settings.bucket());
-        LakeWriter writer = new LakeWriter(settings, bucket);
+        LakeWriter writer;
+        try {
+            writer = new LakeWriter(settings, bucket);
+        } catch (RuntimeException e) {
+            bucket.close();
+            throw e;
+        }
         MeterRegistry registry = context.getRegistry().findSingleByType(MeterRegistry.class);
         if (registry != null) {
             writer.bindMetrics(registry);
