@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -54,7 +55,9 @@ public final class LakeWriter implements AutoCloseable {
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final Compressor compressor = new Compressor(16);
     private final Map<TopicPartition, Roll> open = new HashMap<>();
-    private final Map<TopicPartition, PendingUpload> pending = new HashMap<>();
+    /** Finished objects whose upload or commit failed, oldest first; their partitions are paused (bounded memory). */
+    private final Map<TopicPartition, Roll> pending = new LinkedHashMap<>();
+    private final Backoff backoff;
     private final AtomicLong records = new AtomicLong();
     private final AtomicLong objects = new AtomicLong();
     private final AtomicLong uploadFailures = new AtomicLong();
@@ -69,6 +72,7 @@ public final class LakeWriter implements AutoCloseable {
         this.bucket = bucket;
         this.consumer = new KafkaConsumer<>(consumerProperties(settings), new ByteArrayDeserializer(), new ByteArrayDeserializer());
         this.thread = new Thread(this::run, "factory-hub-lake-writer");
+        this.backoff = new Backoff(settings.retryMaxMs());
     }
 
     /** The writer the hub's configuration describes, uploading through {@code context}'s aws2-s3 component, started. */
@@ -165,23 +169,31 @@ public final class LakeWriter implements AutoCloseable {
         }
     }
 
-    /** Upload, then commit. On failure the object is kept, the partition paused and rewound; false then. */
+    /**
+     * Upload, then commit; false when that failed or S3 is known to be failing (then the object is kept, its partition
+     * paused and rewound to the next record, and retried by {@link #retryPending}).
+     */
     private boolean store(Roll roll) {
-        TopicPartition partition = roll.partition();
-        open.remove(partition);
-        try {
-            uploadAndCommit(roll);
-            return true;
-        } catch (Exception e) {
-            PendingUpload retry = new PendingUpload(roll, settings.retryMaxMs());
-            fail(retry, e);
-            if (consumer.assignment().contains(partition)) {
-                pending.put(partition, retry);
-                pendingCount = pending.size();
-                consumer.pause(List.of(partition));
-                consumer.seek(partition, roll.nextOffset());
+        open.remove(roll.partition());
+        if (pending.isEmpty()) {
+            try {
+                uploadAndCommit(roll);
+                return true;
+            } catch (Exception e) {
+                failed(roll, e);
             }
-            return false;
+        }
+        park(roll);
+        return false;
+    }
+
+    private void park(Roll roll) {
+        TopicPartition partition = roll.partition();
+        if (consumer.assignment().contains(partition)) {
+            pending.put(partition, roll);
+            pendingCount = pending.size();
+            consumer.pause(List.of(partition));
+            consumer.seek(partition, roll.nextOffset());
         }
     }
 
@@ -193,31 +205,34 @@ public final class LakeWriter implements AutoCloseable {
         LOG.debug("Stored {} ({} records)", roll.key(), roll.records());
     }
 
+    /** Oldest first, until one fails (then S3 still fails: wait for the next period). */
     private void retryPending(long now) {
-        for (PendingUpload retry : List.copyOf(pending.values())) {
-            if (!retry.due(now)) {
-                continue;
-            }
-            try {
-                uploadAndCommit(retry.roll());
-                pending.remove(retry.roll().partition());
-                pendingCount = pending.size();
-                consumer.resume(List.of(retry.roll().partition()));
-                LOG.info("Lake upload of {} succeeded after {} failed attempts; {} resumed", retry.roll().key(),
-                        retry.failures(), retry.roll().partition());
-            } catch (Exception e) {
-                fail(retry, e);
-            }
+        if (pending.isEmpty() || !backoff.due(now)) {
+            return;
         }
+        int failuresBefore = backoff.failures();
+        for (Roll roll : List.copyOf(pending.values())) {
+            try {
+                uploadAndCommit(roll);
+            } catch (Exception e) {
+                failed(roll, e);
+                return;
+            }
+            pending.remove(roll.partition());
+            pendingCount = pending.size();
+            consumer.resume(List.of(roll.partition()));
+            backoff.succeeded();
+        }
+        LOG.info("Lake uploads succeed again after {} failed attempts; all partitions resumed", failuresBefore);
     }
 
-    private void fail(PendingUpload retry, Exception e) {
+    private void failed(Roll roll, Exception e) {
         uploadFailures.incrementAndGet();
-        retry.failed(System.currentTimeMillis(), e.toString());
+        backoff.failed(System.currentTimeMillis());
         lastError = e.getMessage() == null ? e.toString() : e.getMessage();
-        if (retry.failures() == 1 || retry.failures() % 10 == 0) {
-            LOG.warn("Lake upload of {} failed ({} attempts, retrying; {} paused): {}", retry.roll().key(), retry.failures(),
-                    retry.roll().partition(), lastError);
+        if (backoff.failures() == 1 || backoff.failures() % 10 == 0) {
+            LOG.warn("Lake upload of {} failed ({} attempts in a row; partitions paused and retried): {}", roll.key(),
+                    backoff.failures(), lastError);
         }
     }
 
@@ -227,12 +242,15 @@ public final class LakeWriter implements AutoCloseable {
             for (Roll roll : List.copyOf(open.values())) {
                 store(roll);
             }
-            for (PendingUpload retry : List.copyOf(pending.values())) {
+            for (Roll roll : List.copyOf(pending.values())) {
                 try {
-                    uploadAndCommit(retry.roll());
+                    uploadAndCommit(roll);
                 } catch (Exception e) {
-                    LOG.warn("Lake: {} not stored on stop; it is re-read from Kafka on the next start", retry.roll().key());
+                    LOG.warn("Lake: {} object(s) not stored on stop ({}); re-read from Kafka on the next start", pending.size(),
+                            e.getMessage());
+                    break; // S3 still fails: do not hold the stop up with one timeout per object
                 }
+                pending.remove(roll.partition());
             }
         } catch (RuntimeException e) {
             LOG.warn("Lake: final flush incomplete ({}); the rest is re-read from Kafka on the next start", e.toString());
