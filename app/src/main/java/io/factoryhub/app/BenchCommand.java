@@ -2,6 +2,7 @@ package io.factoryhub.app;
 
 import io.factoryhub.app.bench.BenchReport;
 import io.factoryhub.app.bench.IngestBench;
+import io.factoryhub.app.bench.LakeBench;
 import io.factoryhub.app.bench.OpcUaBench;
 import io.factoryhub.app.bench.PlantBench;
 import io.factoryhub.hub.config.HubConfig;
@@ -21,7 +22,8 @@ import picocli.CommandLine.Model.CommandSpec;
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = {"Measures the hub against a plain-client baseline and prints figures next to their targets.",
-                "Stages: ingest (MQTT 5 -> Kafka), opcua (20,000 OPC-UA items -> Kafka), plant (start-up time and memory), cdc (MES changes -> Kafka)."})
+                "Stages: ingest (MQTT 5 -> Kafka), opcua (20,000 OPC-UA items -> Kafka), plant (start-up time and memory), cdc (MES changes -> Kafka),",
+                "lake (Kafka -> S3 data lake)."})
 public final class BenchCommand implements Callable<Integer> {
 
     @Mixin
@@ -30,7 +32,7 @@ public final class BenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "STAGE", description = "ingest | opcua | plant | cdc")
+    @Parameters(index = "0", paramLabel = "STAGE", description = "ingest | opcua | plant | cdc | lake")
     String stage;
 
     @Option(names = "--json", description = "End with one JSON line (the benchmark output contract).")
@@ -69,6 +71,18 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--opcua-warmup", defaultValue = "10", description = "opcua: seconds of updates before measuring (default ${DEFAULT-VALUE}).")
     int opcuaWarmup;
 
+    @Option(names = "--lake-records", defaultValue = "1200000", description = "lake: records of the throughput burst (default ${DEFAULT-VALUE}).")
+    int lakeRecords;
+
+    @Option(names = "--lake-rate", defaultValue = "2000", description = "lake: records/s of the visibility phase (default ${DEFAULT-VALUE}).")
+    int lakeRate;
+
+    @Option(names = "--lake-seconds", defaultValue = "12", description = "lake: seconds of the visibility phase (default ${DEFAULT-VALUE}).")
+    int lakeSeconds;
+
+    @Option(names = "--lake-interval-ms", defaultValue = "5000", description = "lake: roll interval of the visibility phase (default ${DEFAULT-VALUE}).")
+    int lakeIntervalMs;
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
@@ -81,8 +95,9 @@ public final class BenchCommand implements Callable<Integer> {
                 case "opcua" -> new OpcUaBench(config, new OpcUaBench.Options(items, seconds, opcuaWarmup), err).run();
                 case "plant" -> new PlantBench(config, err).run();
                 case "cdc" -> io.factoryhub.app.bench.CdcBench.run(config, io.factoryhub.app.bench.CdcBench.Options.defaults(), err);
+                case "lake" -> new LakeBench(config, new LakeBench.Options(lakeRecords, lakeRate, lakeSeconds, lakeIntervalMs), err).run();
                 default -> {
-                    err.println("factory-hub bench: unknown stage '" + stage + "' (ingest, opcua, plant, cdc)");
+                    err.println("factory-hub bench: unknown stage '" + stage + "' (ingest, opcua, plant, cdc, lake)");
                     yield null;
                 }
             };

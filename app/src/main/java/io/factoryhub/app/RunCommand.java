@@ -2,6 +2,7 @@ package io.factoryhub.app;
 
 import io.factoryhub.app.plant.EmbeddedPlant;
 import io.factoryhub.hub.HubRuntime;
+import io.factoryhub.hub.config.CredentialsFile;
 import io.factoryhub.hub.config.HubConfig;
 import java.io.PrintStream;
 import java.util.concurrent.Callable;
@@ -11,7 +12,7 @@ import picocli.CommandLine.Mixin;
 
 /** Starts the embedded plant (unless switched off part by part) and the hub on it, until Ctrl-C / SIGTERM. */
 @Command(name = "run", mixinStandardHelpOptions = true,
-        description = "Start the simulated plant and the hub; Ctrl-C stops gracefully. Parts: plant.<kafka|mqtt|opcua|simulator>.enabled")
+        description = "Start the simulated plant and the hub; Ctrl-C stops gracefully. Parts: plant.<kafka|mqtt|opcua|postgres|s3|simulator>.enabled")
 public final class RunCommand implements Callable<Integer> {
 
     @Mixin
@@ -57,9 +58,15 @@ public final class RunCommand implements Callable<Integer> {
         out.println("  connectors         " + config.getPath("factory.connectors-dir") + "  (edit, add, remove: live)");
         out.println("  routes             " + config.getPath("factory.routes-dir"));
         out.println("  data dir           " + config.getPath("factory.data-dir"));
+        if (config.getBoolean("factory.lake.enabled")) {
+            out.println("  data lake          " + config.get("s3.endpoint") + "  bucket " + config.get("factory.lake.bucket")
+                    + ", topics " + config.get("factory.lake.topics") + ", credentials in "
+                    + new CredentialsFile(config.getPath("factory.data-dir")).path());
+        }
         out.println("Watch telemetry arrive, audit MES changes:");
         out.println("  ./factory-hub watch --topic " + config.get("factory.topic.telemetry"));
         out.println("  ./factory-hub audit work_orders 1");
+        out.println("  ./factory-hub replay --help");
         out.println();
     }
 }

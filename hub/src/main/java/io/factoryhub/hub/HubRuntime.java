@@ -3,8 +3,10 @@ package io.factoryhub.hub;
 import io.factoryhub.hub.cdc.CdcEngine;
 import io.factoryhub.hub.config.HubConfig;
 import io.factoryhub.hub.health.CdcCheck;
+import io.factoryhub.hub.health.LakeCheck;
 import io.factoryhub.hub.health.OpcUaSubscriptionsCheck;
 import io.factoryhub.hub.health.TcpReachabilityCheck;
+import io.factoryhub.hub.lake.LakeWriter;
 import io.factoryhub.hub.mqtt.DurableMqtt5Component;
 import io.factoryhub.hub.reload.KameletCatalog;
 import io.factoryhub.hub.reload.RouteDirectoryWatcher;
@@ -16,6 +18,8 @@ import java.util.Properties;
 import org.apache.camel.CamelContext;
 import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.main.Main;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The hub: Camel Main with the factory's defaults, the contract's topics, health checks, and every file of
@@ -23,11 +27,14 @@ import org.apache.camel.main.Main;
  */
 public final class HubRuntime implements AutoCloseable {
 
+    private static final Logger LOG = LoggerFactory.getLogger(HubRuntime.class);
+
     private final HubConfig config;
     private final Main main = new Main();
     private RouteFileLoader loader;
     private RouteDirectoryWatcher watcher;
     private CdcEngine cdc;
+    private LakeWriter lake;
 
     public HubRuntime(HubConfig config) {
         this.config = config;
@@ -52,6 +59,27 @@ public final class HubRuntime implements AutoCloseable {
             cdc = CdcEngine.start(config);
             HealthCheckRegistry.get(context).register(new CdcCheck(cdc));
         }
+        if (config.getBoolean("factory.lake.enabled")) {
+            startLake(context);
+        }
+    }
+
+    /** Like CDC, a lake that cannot start (a malformed s3.* setting) leaves the rest of the hub running, and says why. */
+    private void startLake(CamelContext context) {
+        HealthCheckRegistry registry = HealthCheckRegistry.get(context);
+        try {
+            lake = LakeWriter.start(config, context);
+            registry.register(new LakeCheck(lake));
+        } catch (Exception e) {
+            String reason = "Data lake is off: " + e.getMessage() + " (check the s3.* and factory.lake.* settings)";
+            LOG.error(reason);
+            registry.register(LakeCheck.off(reason));
+        }
+    }
+
+    /** The Kafka -> S3 writer, when {@code factory.lake.enabled} and it started; null otherwise. */
+    public LakeWriter lake() {
+        return lake;
     }
 
     /** MES change data capture, when {@code factory.cdc.enabled}; null otherwise. */
@@ -79,13 +107,18 @@ public final class HubRuntime implements AutoCloseable {
     }
 
     /**
-     * Graceful: stops CDC (its batch in flight acknowledged, offsets committed), the watcher, then Camel, which
-     * drains in-flight exchanges before acknowledging them.
+     * Graceful: stops CDC (its batch in flight acknowledged, offsets committed), the lake writer (what it buffered
+     * stored and committed, through Camel's S3 producer, so before Camel), the watcher, then Camel, which drains
+     * in-flight exchanges before acknowledging them.
      */
     @Override
     public synchronized void close() {
         if (cdc != null) {
             cdc.close();
+        }
+        if (lake != null) {
+            lake.close();
+            lake = null;
         }
         if (watcher != null) {
             watcher.close();

@@ -39,6 +39,7 @@ public final class PlantBench {
             int mqttPort = ports.next();
             int opcuaPort = ports.next();
             int postgresPort = ports.next();
+            int s3Port = ports.next();
             HubConfig config = base
                     .with("factory.data-dir", env.dir.resolve("data").toString())
                     .with("factory.routes-dir", base.getPath("factory.routes-dir").toAbsolutePath().toString())
@@ -51,6 +52,8 @@ public final class PlantBench {
                     .with("plant.opcua.port", Integer.toString(opcuaPort))
                     .with("plant.postgres.port", Integer.toString(postgresPort))
                     .with("mes.port", Integer.toString(postgresPort))
+                    .with("plant.s3.port", Integer.toString(s3Port))
+                    .with("s3.endpoint", "http://localhost:" + s3Port)
                     .with("factory.kafka.bootstrap-servers", "127.0.0.1:" + kafkaPort)
                     .with("factory.mqtt.broker-url", "tcp://127.0.0.1:" + mqttPort)
                     .with("factory.opcua.endpoint", "opc.tcp://localhost:" + opcuaPort);

@@ -8,6 +8,7 @@ import io.factoryhub.plant.mes.MesSimulator;
 import io.factoryhub.plant.mqtt.EmbeddedMqttBroker;
 import io.factoryhub.plant.opcua.OpcUaMachineServer;
 import io.factoryhub.plant.postgres.EmbeddedPostgres;
+import io.factoryhub.plant.s3.EmbeddedS3;
 import io.factoryhub.plant.sim.SimulatedMachine;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -60,6 +61,9 @@ public final class EmbeddedPlant implements AutoCloseable {
                 running.push(mqtt);
                 endpoints.add("MQTT 5 broker      tcp://localhost:" + mqtt.port() + "  (embedded " + mqtt.kind().name().toLowerCase() + ")");
             }
+            if (config.getBoolean("plant.s3.enabled")) {
+                startS3();
+            }
             List<SimulatedMachine> machines = SimulatedMachine.defaultPlant(config.get("factory.site"),
                     config.getInt("plant.simulator.machines-per-line"));
             if (config.getBoolean("plant.opcua.enabled")) {
@@ -104,6 +108,21 @@ public final class EmbeddedPlant implements AutoCloseable {
         running.push(postgres);
         endpoints.add("MES PostgreSQL     localhost:" + postgres.port() + "/" + postgres.database() + "  user " + user
                 + ", password in " + credentials.path());
+    }
+
+    /**
+     * The lake's S3: credentials from configuration, else the ones generated on the first run, kept in
+     * {@code <data-dir>/credentials.properties} (the hub reads them there); objects under {@code <data-dir>/s3}.
+     */
+    private void startS3() throws Exception {
+        CredentialsFile credentials = new CredentialsFile(dataDir);
+        String accessKey = credentials.resolve("s3.access-key", config.get("s3.access-key"), true);
+        String secretKey = credentials.resolve("s3.secret-key", config.get("s3.secret-key"), true);
+        EmbeddedS3 s3 = new EmbeddedS3(dataDir.resolve("s3"), config.getInt("plant.s3.port"), config.get("factory.lake.bucket"),
+                accessKey, secretKey).start();
+        running.push(s3);
+        endpoints.add("S3 (data lake)     " + s3.endpoint() + "  bucket " + s3.bucket() + ", path-style, keys in "
+                + credentials.path() + "  (embedded s3proxy)");
     }
 
     /** The publication the Debezium configuration names, created with the database (FOR ALL TABLES needs a superuser). */

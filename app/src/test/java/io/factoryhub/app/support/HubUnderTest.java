@@ -10,6 +10,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.stream.Stream;
 
 /**
@@ -30,6 +31,15 @@ public final class HubUnderTest implements AutoCloseable {
 
     /** A hub whose kamelets/ folder is {@code kamelets} instead of the repo's. */
     public HubUnderTest(TestPlant plant, Path kamelets) {
+        this(plant, kamelets, Map.of());
+    }
+
+    /** A hub with some configuration keys set (e.g. the data lake's). */
+    public HubUnderTest(TestPlant plant, Map<String, String> overrides) {
+        this(plant, REPO.resolve("kamelets"), overrides);
+    }
+
+    private HubUnderTest(TestPlant plant, Path kamelets, Map<String, String> overrides) {
         try {
             home = Files.createTempDirectory("factory-hub-home");
             Files.createDirectories(home.resolve("connectors"));
@@ -37,7 +47,7 @@ public final class HubUnderTest implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        config = HubConfig.defaults()
+        HubConfig base = HubConfig.defaults()
                 .with("factory.home", home.toString())
                 .with("factory.kamelets-dir", kamelets.toString())
                 .with("factory.kafka.bootstrap-servers", plant.bootstrapServers())
@@ -46,7 +56,13 @@ public final class HubUnderTest implements AutoCloseable {
                 .with("factory.http.port", Integer.toString(FreePorts.next()))
                 .with("factory.reload.interval-ms", "200")
                 // CDC tests switch it on with their own database (CdcTestSupport)
-                .with("factory.cdc.enabled", "false");
+                .with("factory.cdc.enabled", "false")
+                // the lake tests switch it on with the test plant's S3
+                .with("factory.lake.enabled", "false");
+        for (Map.Entry<String, String> override : overrides.entrySet()) {
+            base = base.with(override.getKey(), override.getValue());
+        }
+        config = base;
     }
 
     /** Copies one of the repo's connectors into this hub's connectors/ folder. */

@@ -4,6 +4,7 @@ import io.factoryhub.plant.kafka.EmbeddedKafka;
 import io.factoryhub.plant.mqtt.EmbeddedMqttBroker;
 import io.factoryhub.plant.opcua.OpcUaMachineServer;
 import io.factoryhub.plant.postgres.EmbeddedPostgres;
+import io.factoryhub.plant.s3.EmbeddedS3;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -27,6 +28,11 @@ public final class TestPlant {
     private final Path dataDir;
     private OpcUaMachineServer opcua;
     private EmbeddedPostgres postgres;
+    private EmbeddedS3 s3;
+
+    /** Credentials of the test S3 (s3proxy checks the signatures). */
+    public static final String S3_ACCESS_KEY = "test-access-key";
+    public static final String S3_SECRET_KEY = "test-secret-key";
 
     /** Password of the MES user of the test PostgreSQL. */
     public static final String MES_PASSWORD = "test-mes-password";
@@ -82,6 +88,18 @@ public final class TestPlant {
         return postgres;
     }
 
+    /** The S3 API server (s3proxy, bucket {@code datalake}), started on first use (only the lake tests need it). */
+    public synchronized EmbeddedS3 s3() {
+        if (s3 == null) {
+            try {
+                s3 = new EmbeddedS3(dataDir.resolve("s3"), FreePorts.next(), "datalake", S3_ACCESS_KEY, S3_SECRET_KEY).start();
+            } catch (Exception e) {
+                throw new IllegalStateException("cannot start the test S3", e);
+            }
+        }
+        return s3;
+    }
+
     public String bootstrapServers() {
         return kafka.bootstrapServers();
     }
@@ -101,6 +119,9 @@ public final class TestPlant {
             }
             if (postgres != null) {
                 postgres.close();
+            }
+            if (s3 != null) {
+                s3.close();
             }
         } finally {
             mqtt.close();
