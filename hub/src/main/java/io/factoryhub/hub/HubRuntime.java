@@ -5,6 +5,9 @@ import io.factoryhub.hub.config.HubConfig;
 import io.factoryhub.hub.health.CdcCheck;
 import io.factoryhub.hub.health.OpcUaSubscriptionsCheck;
 import io.factoryhub.hub.health.TcpReachabilityCheck;
+import io.factoryhub.hub.mirror.MirrorFreshness;
+import io.factoryhub.hub.mirror.MirrorRunner;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.factoryhub.hub.reload.KameletCatalog;
 import io.factoryhub.hub.reload.RouteDirectoryWatcher;
 import io.factoryhub.hub.reload.RouteFileLoader;
@@ -27,6 +30,8 @@ public final class HubRuntime implements AutoCloseable {
     private RouteFileLoader loader;
     private RouteDirectoryWatcher watcher;
     private CdcEngine cdc;
+    private MirrorRunner mirror;
+    private MirrorFreshness freshness;
 
     public HubRuntime(HubConfig config) {
         this.config = config;
@@ -49,6 +54,16 @@ public final class HubRuntime implements AutoCloseable {
             cdc = CdcEngine.start(config);
             HealthCheckRegistry.get(context).register(new CdcCheck(cdc));
         }
+        if (config.getBoolean("factory.mirror.enabled")) {
+            mirror = MirrorRunner.start(config);
+            freshness = MirrorFreshness.create(config).publish(context.getRegistry().findSingleByType(MeterRegistry.class),
+                    config.getInt("factory.mirror.freshness-interval-ms"));
+        }
+    }
+
+    /** MirrorMaker2 to the external cluster, when {@code factory.mirror.enabled}; null otherwise. */
+    public MirrorRunner mirror() {
+        return mirror;
     }
 
     /** MES change data capture, when {@code factory.cdc.enabled}; null otherwise. */
@@ -77,7 +92,8 @@ public final class HubRuntime implements AutoCloseable {
 
     /**
      * Graceful: stops CDC (its batch in flight acknowledged, offsets committed), the watcher, then Camel, which
-     * drains in-flight exchanges before acknowledging them.
+     * drains in-flight exchanges before acknowledging them; last MirrorMaker2, so what the hub wrote while draining
+     * still has its chance to be mirrored (anything not yet copied is copied on the next start).
      */
     @Override
     public synchronized void close() {
@@ -88,6 +104,12 @@ public final class HubRuntime implements AutoCloseable {
             watcher.close();
         }
         main.stop();
+        if (freshness != null) {
+            freshness.close();
+        }
+        if (mirror != null) {
+            mirror.close();
+        }
     }
 
     /** Camel's own settings derived from ours; kept together so run, validate and tests agree. */

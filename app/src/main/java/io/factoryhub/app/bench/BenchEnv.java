@@ -86,7 +86,8 @@ final class BenchEnv implements AutoCloseable {
                 .with("factory.routes-dir", base.getPath("factory.routes-dir").toAbsolutePath().toString())
                 .with("factory.kamelets-dir", base.getPath("factory.kamelets-dir").toAbsolutePath().toString())
                 .with("factory.http.port", Integer.toString(ports.next()))
-                .with("factory.cdc.enabled", "false"); // the ingest and OPC-UA stages have no MES database
+                .with("factory.cdc.enabled", "false") // the ingest and OPC-UA stages have no MES database
+                .with("factory.mirror.enabled", "false"); // nor an external cluster
         if (kafka != null) {
             config = config.with("factory.kafka.bootstrap-servers", kafka.bootstrapServers());
         }

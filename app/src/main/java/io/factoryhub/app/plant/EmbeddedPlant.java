@@ -3,7 +3,12 @@ package io.factoryhub.app.plant;
 import io.factoryhub.hub.cdc.CdcSettings;
 import io.factoryhub.hub.config.CredentialsFile;
 import io.factoryhub.hub.config.HubConfig;
+import io.factoryhub.hub.mirror.ExternalCluster;
+import io.factoryhub.hub.mirror.KafkaUserAcls;
+import io.factoryhub.hub.mirror.MirrorSettings;
 import io.factoryhub.plant.kafka.EmbeddedKafka;
+import io.factoryhub.plant.kafka.ExternalKafka;
+import io.factoryhub.plant.tls.TlsMaterial;
 import io.factoryhub.plant.mes.MesSimulator;
 import io.factoryhub.plant.mqtt.EmbeddedMqttBroker;
 import io.factoryhub.plant.opcua.OpcUaMachineServer;
@@ -14,9 +19,11 @@ import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import org.apache.kafka.clients.admin.Admin;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,6 +59,9 @@ public final class EmbeddedPlant implements AutoCloseable {
                 kafka.start();
                 running.push(kafka);
                 endpoints.add("factory Kafka      " + kafka.bootstrapServers() + "  (embedded KRaft broker)");
+            }
+            if (config.getBoolean("plant.external-kafka.enabled")) {
+                startExternalKafka();
             }
             if (config.getBoolean("plant.mqtt.enabled")) {
                 EmbeddedMqttBroker mqtt = new EmbeddedMqttBroker(dataDir.resolve("mqtt"), config.getInt("plant.mqtt.port"),
@@ -104,6 +114,32 @@ public final class EmbeddedPlant implements AutoCloseable {
         running.push(postgres);
         endpoints.add("MES PostgreSQL     localhost:" + postgres.port() + "/" + postgres.database() + "  user " + user
                 + ", password in " + credentials.path());
+    }
+
+    /**
+     * The external (BI) cluster: TLS material and SCRAM users made on the first run (passwords from configuration,
+     * else generated, all kept in {@code <data-dir>/credentials.properties}), then the ACLs of
+     * mirror-config/strimzi/kafka-users.yaml applied as the admin.
+     */
+    private void startExternalKafka() throws Exception {
+        CredentialsFile credentials = new CredentialsFile(dataDir);
+        List<ExternalKafka.User> users = new ArrayList<>();
+        for (String role : List.of("admin", "mm2", "bi")) {
+            String prefix = "external." + role;
+            users.add(new ExternalKafka.User(credentials.resolve(prefix + ".user", config.get(prefix + ".user"), false),
+                    credentials.resolve(prefix + ".password", config.get(prefix + ".password"), true)));
+        }
+        TlsMaterial tls = new TlsMaterial(dataDir.resolve("tls")).ensure();
+        ExternalKafka external = new ExternalKafka(dataDir.resolve("kafka-external"), tls, config.getInt("plant.external-kafka.port"),
+                config.getInt("plant.external-kafka.controller-port"), 2, users.get(0), users);
+        running.push(external);
+        external.start();
+        MirrorSettings mirror = MirrorSettings.from(config);
+        try (Admin admin = Admin.create(new HashMap<String, Object>(ExternalCluster.as(config, "admin").clientProperties()))) {
+            KafkaUserAcls.apply(admin, KafkaUserAcls.load(config.getPath("factory.mirror.users"), mirror.fileAlias(), mirror.site()));
+        }
+        endpoints.add("external Kafka     " + external.bootstrapServers() + "  (BI, SASL_SSL SCRAM-SHA-512; CA " + tls.caFile()
+                + "; users admin, mm2, bi: passwords in " + credentials.path() + ")");
     }
 
     /** The publication the Debezium configuration names, created with the database (FOR ALL TABLES needs a superuser). */

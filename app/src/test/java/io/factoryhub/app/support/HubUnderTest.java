@@ -46,7 +46,9 @@ public final class HubUnderTest implements AutoCloseable {
                 .with("factory.http.port", Integer.toString(FreePorts.next()))
                 .with("factory.reload.interval-ms", "200")
                 // CDC tests switch it on with their own database (CdcTestSupport)
-                .with("factory.cdc.enabled", "false");
+                .with("factory.cdc.enabled", "false")
+                // the mirror tests start MirrorMaker2 themselves, against the test plant's external cluster
+                .with("factory.mirror.enabled", "false");
     }
 
     /** Copies one of the repo's connectors into this hub's connectors/ folder. */

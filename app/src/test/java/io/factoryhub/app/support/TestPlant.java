@@ -1,5 +1,7 @@
 package io.factoryhub.app.support;
 
+import io.factoryhub.app.plant.EmbeddedPlant;
+import io.factoryhub.hub.config.HubConfig;
 import io.factoryhub.plant.kafka.EmbeddedKafka;
 import io.factoryhub.plant.mqtt.EmbeddedMqttBroker;
 import io.factoryhub.plant.opcua.OpcUaMachineServer;
@@ -27,6 +29,8 @@ public final class TestPlant {
     private final Path dataDir;
     private OpcUaMachineServer opcua;
     private EmbeddedPostgres postgres;
+    private EmbeddedPlant externalPlant;
+    private HubConfig mirrorConfig;
 
     /** Password of the MES user of the test PostgreSQL. */
     public static final String MES_PASSWORD = "test-mes-password";
@@ -82,6 +86,34 @@ public final class TestPlant {
         return postgres;
     }
 
+    /**
+     * The external (BI) cluster, started on first use the way {@code ./factory-hub run} starts it (the product's
+     * EmbeddedPlant with every other part off): TLS material, SCRAM users and the repo's mirror-config ACLs.
+     * Returns the hub configuration that points at both clusters, with the credentials file in the plant's data dir.
+     */
+    public synchronized HubConfig external() {
+        if (externalPlant == null) {
+            int port = FreePorts.next();
+            HubConfig config = HubConfig.defaults()
+                    .with("factory.home", HubUnderTest.REPO.toString())
+                    .with("factory.data-dir", dataDir.resolve("external").toString())
+                    .with("factory.kafka.bootstrap-servers", bootstrapServers())
+                    .with("external.bootstrap-servers", "localhost:" + port)
+                    .with("plant.external-kafka.port", Integer.toString(port))
+                    .with("plant.external-kafka.controller-port", Integer.toString(FreePorts.next()));
+            for (String part : List.of("kafka", "mqtt", "opcua", "postgres", "simulator", "mes-simulator")) {
+                config = config.with("plant." + part + ".enabled", "false");
+            }
+            try {
+                externalPlant = new EmbeddedPlant(config).start();
+            } catch (Exception e) {
+                throw new IllegalStateException("cannot start the external test cluster", e);
+            }
+            mirrorConfig = config;
+        }
+        return mirrorConfig;
+    }
+
     public String bootstrapServers() {
         return kafka.bootstrapServers();
     }
@@ -101,6 +133,9 @@ public final class TestPlant {
             }
             if (postgres != null) {
                 postgres.close();
+            }
+            if (externalPlant != null) {
+                externalPlant.close();
             }
         } finally {
             mqtt.close();
