@@ -50,6 +50,22 @@ public final class EmbeddedPlant implements AutoCloseable {
         this.dataDir = config.getPath("factory.data-dir");
     }
 
+    /**
+     * The configuration of a plant that is only the external (BI) cluster, on the given ports, with its state in
+     * {@code dataDir}: for the mirror's tests and bench, which bring their own factory Kafka.
+     */
+    public static HubConfig externalOnly(HubConfig base, Path dataDir, int port, int controllerPort) {
+        HubConfig config = base
+                .with("factory.data-dir", dataDir.toString())
+                .with("external.bootstrap-servers", "localhost:" + port)
+                .with("plant.external-kafka.port", Integer.toString(port))
+                .with("plant.external-kafka.controller-port", Integer.toString(controllerPort));
+        for (String part : List.of("kafka", "mqtt", "opcua", "postgres", "simulator", "mes-simulator")) {
+            config = config.with("plant." + part + ".enabled", "false");
+        }
+        return config;
+    }
+
     /** Starts the enabled parts; on failure stops what already started and rethrows. */
     public synchronized EmbeddedPlant start() throws Exception {
         try {

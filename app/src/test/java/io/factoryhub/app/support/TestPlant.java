@@ -93,17 +93,10 @@ public final class TestPlant {
      */
     public synchronized HubConfig external() {
         if (externalPlant == null) {
-            int port = FreePorts.next();
-            HubConfig config = HubConfig.defaults()
+            HubConfig config = EmbeddedPlant.externalOnly(HubConfig.defaults()
                     .with("factory.home", HubUnderTest.REPO.toString())
-                    .with("factory.data-dir", dataDir.resolve("external").toString())
-                    .with("factory.kafka.bootstrap-servers", bootstrapServers())
-                    .with("external.bootstrap-servers", "localhost:" + port)
-                    .with("plant.external-kafka.port", Integer.toString(port))
-                    .with("plant.external-kafka.controller-port", Integer.toString(FreePorts.next()));
-            for (String part : List.of("kafka", "mqtt", "opcua", "postgres", "simulator", "mes-simulator")) {
-                config = config.with("plant." + part + ".enabled", "false");
-            }
+                    .with("factory.kafka.bootstrap-servers", bootstrapServers()),
+                    dataDir.resolve("external"), FreePorts.next(), FreePorts.next());
             try {
                 externalPlant = new EmbeddedPlant(config).start();
             } catch (Exception e) {

@@ -165,6 +165,11 @@ public final class MirrorFreshness implements AutoCloseable {
     public void close() {
         if (scheduler != null) {
             scheduler.shutdownNow();
+            try {
+                scheduler.awaitTermination(5, TimeUnit.SECONDS); // a round in progress ends before its admins close
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
         factory.close();
         external.close();
