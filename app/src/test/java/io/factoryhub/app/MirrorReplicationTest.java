@@ -10,7 +10,12 @@ import io.factoryhub.hub.mirror.ExternalCluster;
 import io.factoryhub.hub.mirror.MirrorFreshness;
 import io.factoryhub.hub.mirror.MirrorRunner;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.io.Writer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.BitSet;
@@ -165,12 +170,27 @@ class MirrorReplicationTest {
                 assertEquals((now - past) / 1000.0, lag.secondsBehind(), 1.0);
                 await(() -> gauge(registry, "factory.mirror.records.behind") == 300, Duration.ofSeconds(10));
                 assertEquals((now - past) / 1000.0, gauge(registry, "factory.mirror.seconds.behind"), 1.0);
+                String status = mirrorStatus();
+                assertTrue(status.matches("(?s).*plant-a\\." + FRESHNESS.replace(".", "\\.") + " +300 +(89|90|91)\\.\\d.*"), status);
             } finally {
                 mirror = MirrorRunner.start(config);
             }
             await(() -> lag(freshness).recordsBehind() == 0, Duration.ofSeconds(60));
             assertEquals(0.0, lag(freshness).secondsBehind());
         }
+    }
+
+    /** {@code ./factory-hub mirror status} with this test's configuration, its output. */
+    private static String mirrorStatus() throws Exception {
+        Path file = Files.createTempFile("mirror-status", ".properties");
+        try (Writer writer = Files.newBufferedWriter(file)) {
+            config.asProperties().store(writer, null);
+        }
+        StringWriter out = new StringWriter();
+        int exit = FactoryHubCli.execute(new PrintWriter(out), new PrintWriter(new StringWriter()), "mirror", "status", "--config",
+                file.toString());
+        assertEquals(0, exit, out.toString());
+        return out.toString();
     }
 
     private static MirrorFreshness.TopicLag lag(MirrorFreshness freshness) {

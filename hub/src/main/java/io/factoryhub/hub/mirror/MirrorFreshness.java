@@ -82,14 +82,18 @@ public final class MirrorFreshness implements AutoCloseable {
             return List.of();
         }
         Map<String, TopicDescription> descriptions = factory.describeTopics(topics).allTopicNames().get(TIMEOUT_S, TimeUnit.SECONDS);
+        // asked first: offsets of a topic the mirror has not created yet would only make the admin client log errors
+        Set<String> mirroredTopics = external.listTopics().names().get(TIMEOUT_S, TimeUnit.SECONDS);
         List<TopicLag> lags = new ArrayList<>();
         for (String topic : topics) {
             List<Integer> partitions = descriptions.get(topic).partitions().stream().map(p -> p.partition()).toList();
             String mirrored = policy.formatRemoteTopic(site, topic);
             Map<Integer, ListOffsetsResultInfo> sourceEnd = offsets(factory, topic, partitions, OffsetSpec.latest());
             Map<Integer, ListOffsetsResultInfo> sourceNewest = offsets(factory, topic, partitions, OffsetSpec.maxTimestamp());
-            Map<Integer, ListOffsetsResultInfo> mirrorEnd = offsets(external, mirrored, partitions, OffsetSpec.latest());
-            Map<Integer, ListOffsetsResultInfo> mirrorNewest = offsets(external, mirrored, partitions, OffsetSpec.maxTimestamp());
+            boolean exists = mirroredTopics.contains(mirrored);
+            Map<Integer, ListOffsetsResultInfo> mirrorEnd = exists ? offsets(external, mirrored, partitions, OffsetSpec.latest()) : Map.of();
+            Map<Integer, ListOffsetsResultInfo> mirrorNewest = exists
+                    ? offsets(external, mirrored, partitions, OffsetSpec.maxTimestamp()) : Map.of();
             long behind = 0;
             for (int p : partitions) {
                 long mirrorOffset = mirrorEnd.containsKey(p) ? mirrorEnd.get(p).offset() : 0;
@@ -144,7 +148,7 @@ public final class MirrorFreshness implements AutoCloseable {
             return result;
         } catch (ExecutionException e) {
             if (e.getCause() instanceof UnknownTopicOrPartitionException) {
-                return Map.of(); // not mirrored yet: everything is behind
+                return Map.of(); // deleted since it was listed: everything is behind
             }
             throw e;
         }
