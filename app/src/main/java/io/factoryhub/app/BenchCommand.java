@@ -62,10 +62,10 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--broker", description = "ingest: hivemq | mosquitto (default: mosquitto when installed, else hivemq).")
     String broker;
 
-    @Option(names = "--mirror-records", defaultValue = "500000", description = "mirror: records in the throughput backlog (default ${DEFAULT-VALUE}).")
+    @Option(names = "--mirror-records", defaultValue = "300000", description = "mirror: records per throughput round (default ${DEFAULT-VALUE}).")
     int mirrorRecords;
 
-    @Option(names = "--mirror-rounds", defaultValue = "2", description = "mirror: throughput rounds per copier, the best counts (default ${DEFAULT-VALUE}).")
+    @Option(names = "--mirror-rounds", defaultValue = "5", description = "mirror: throughput rounds, each copier's best and the median hub/raw ratio count (default ${DEFAULT-VALUE}).")
     int mirrorRounds;
 
     @Option(names = "--mirror-rate", defaultValue = "10000", description = "mirror: msg/s of the lag phase (default ${DEFAULT-VALUE}).")
