@@ -1,6 +1,7 @@
 package io.factoryhub.app;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,12 +11,14 @@ import io.factoryhub.app.support.KafkaRecords;
 import io.factoryhub.app.support.TestPlant;
 import io.factoryhub.hub.config.HubConfig;
 import io.factoryhub.hub.mirror.ExternalCluster;
+import io.factoryhub.hub.mirror.KafkaUserAcls;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,9 +36,19 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.acl.AccessControlEntry;
+import org.apache.kafka.common.acl.AccessControlEntryFilter;
+import org.apache.kafka.common.acl.AclBinding;
+import org.apache.kafka.common.acl.AclBindingFilter;
+import org.apache.kafka.common.acl.AclOperation;
+import org.apache.kafka.common.acl.AclPermissionType;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.SaslAuthenticationException;
+import org.apache.kafka.common.resource.PatternType;
+import org.apache.kafka.common.resource.ResourcePattern;
+import org.apache.kafka.common.resource.ResourcePatternFilter;
+import org.apache.kafka.common.resource.ResourceType;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.tools.consumer.ConsoleConsumer;
@@ -88,6 +101,21 @@ class ExternalClusterAccessTest {
             ConfigResource topic = new ConfigResource(ConfigResource.Type.TOPIC, MIRRORED);
             assertDenied(() -> bi.incrementalAlterConfigs(Map.of(topic, List.of(new AlterConfigOp(
                     new ConfigEntry("retention.ms", "1000"), AlterConfigOp.OpType.SET)))).all().get(30, TimeUnit.SECONDS));
+        }
+    }
+
+    @Test
+    void should_take_back_an_acl_the_users_file_does_not_list_when_it_is_applied() throws Exception {
+        AclBinding stray = new AclBinding(new ResourcePattern(ResourceType.TOPIC, MIRRORED, PatternType.LITERAL),
+                new AccessControlEntry("User:bi", "*", AclOperation.WRITE, AclPermissionType.ALLOW));
+        try (Admin admin = Admin.create(new HashMap<>(as("admin")))) {
+            admin.createAcls(List.of(stray)).all().get(30, TimeUnit.SECONDS);
+            KafkaUserAcls.apply(admin, KafkaUserAcls.load(config.getPath("factory.mirror.users"), "plant-a", "plant-a"));
+            AclBindingFilter ofBi = new AclBindingFilter(ResourcePatternFilter.ANY,
+                    new AccessControlEntryFilter("User:bi", null, AclOperation.ANY, AclPermissionType.ANY));
+            Collection<AclBinding> granted = admin.describeAcls(ofBi).values().get(30, TimeUnit.SECONDS);
+            assertFalse(granted.contains(stray), "stray ACL still granted: " + granted);
+            assertEquals(4, granted.size(), "bi's ACLs: " + granted); // read + describe on topics and on groups
         }
     }
 

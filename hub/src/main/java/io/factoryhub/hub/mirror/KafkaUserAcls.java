@@ -7,16 +7,21 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.acl.AccessControlEntry;
+import org.apache.kafka.common.acl.AccessControlEntryFilter;
 import org.apache.kafka.common.acl.AclBinding;
+import org.apache.kafka.common.acl.AclBindingFilter;
 import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.acl.AclPermissionType;
 import org.apache.kafka.common.resource.PatternType;
 import org.apache.kafka.common.resource.ResourcePattern;
+import org.apache.kafka.common.resource.ResourcePatternFilter;
 import org.apache.kafka.common.resource.ResourceType;
 
 /**
@@ -63,10 +68,25 @@ public final class KafkaUserAcls {
         return List.copyOf(users);
     }
 
-    /** Creates every ACL (creating one that exists is a no-op for Kafka), as a super user. */
+    /**
+     * Makes the cluster's ACLs of these users exactly the file's, as a super user: missing ones are created (creating
+     * one that exists is a no-op for Kafka), ones the file no longer lists are deleted, so an edit of the file takes
+     * effect on the next start.
+     */
     public static void apply(Admin admin, List<UserAcls> users) throws Exception {
-        List<AclBinding> all = users.stream().flatMap(u -> u.acls().stream()).toList();
-        admin.createAcls(all).all().get(30, TimeUnit.SECONDS);
+        Set<AclBinding> wanted = new HashSet<>();
+        users.forEach(u -> wanted.addAll(u.acls()));
+        admin.createAcls(wanted).all().get(30, TimeUnit.SECONDS);
+        List<AclBindingFilter> stale = new ArrayList<>();
+        for (UserAcls user : users) {
+            AclBindingFilter ofUser = new AclBindingFilter(ResourcePatternFilter.ANY, new AccessControlEntryFilter(
+                    "User:" + user.user(), null, AclOperation.ANY, AclPermissionType.ANY));
+            admin.describeAcls(ofUser).values().get(30, TimeUnit.SECONDS).stream()
+                    .filter(binding -> !wanted.contains(binding)).map(AclBinding::toFilter).forEach(stale::add);
+        }
+        if (!stale.isEmpty()) {
+            admin.deleteAcls(stale).all().get(30, TimeUnit.SECONDS);
+        }
     }
 
     private static List<AclBinding> bindings(Path file, String user, JsonNode acl, String sourceAlias, String site) {

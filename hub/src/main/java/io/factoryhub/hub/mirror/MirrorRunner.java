@@ -1,9 +1,7 @@
 package io.factoryhub.hub.mirror;
 
 import io.factoryhub.hub.config.HubConfig;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import org.apache.kafka.connect.mirror.MirrorMaker;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,10 +30,8 @@ public final class MirrorRunner implements AutoCloseable {
     }
 
     public static MirrorRunner start(MirrorSettings settings, String factoryBootstrapServers, ExternalCluster external) {
-        Map<String, String> properties = new HashMap<>(settings.withConnections(factoryBootstrapServers, external));
-        // every plugin on our classpath declares itself: Connect's classpath scan would cost seconds per start
-        properties.putIfAbsent("plugin.discovery", "service_load");
-        MirrorMaker mirrorMaker = new MirrorMaker(properties, List.of(settings.target()));
+        MirrorMaker mirrorMaker = new MirrorMaker(settings.withConnections(factoryBootstrapServers, external),
+                List.of(settings.target()));
         mirrorMaker.start();
         LOG.info("MirrorMaker2 started: {} ({}) -> {} ({}), topics {}", settings.site(), factoryBootstrapServers,
                 settings.target(), external, settings.flowSetting("topics"));
