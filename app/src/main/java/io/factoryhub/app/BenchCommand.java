@@ -3,6 +3,7 @@ package io.factoryhub.app;
 import io.factoryhub.app.bench.BenchReport;
 import io.factoryhub.app.bench.IngestBench;
 import io.factoryhub.app.bench.LakeBench;
+import io.factoryhub.app.bench.MirrorBench;
 import io.factoryhub.app.bench.OpcUaBench;
 import io.factoryhub.app.bench.PlantBench;
 import io.factoryhub.hub.config.HubConfig;
@@ -23,7 +24,7 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = {"Measures the hub against a plain-client baseline and prints figures next to their targets.",
                 "Stages: ingest (MQTT 5 -> Kafka), opcua (20,000 OPC-UA items -> Kafka), plant (start-up time and memory), cdc (MES changes -> Kafka),",
-                "lake (Kafka -> S3 data lake)."})
+                "lake (Kafka -> S3 data lake), mirror (MirrorMaker2 factory -> external BI cluster)."})
 public final class BenchCommand implements Callable<Integer> {
 
     @Mixin
@@ -32,7 +33,7 @@ public final class BenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "STAGE", description = "ingest | opcua | plant | cdc | lake")
+    @Parameters(index = "0", paramLabel = "STAGE", description = "ingest | opcua | plant | cdc | lake | mirror")
     String stage;
 
     @Option(names = "--json", description = "End with one JSON line (the benchmark output contract).")
@@ -61,6 +62,18 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--broker", description = "ingest: hivemq | mosquitto (default: mosquitto when installed, else hivemq).")
     String broker;
+
+    @Option(names = "--mirror-records", defaultValue = "300000", description = "mirror: records per throughput round (default ${DEFAULT-VALUE}).")
+    int mirrorRecords;
+
+    @Option(names = "--mirror-rounds", defaultValue = "5", description = "mirror: throughput rounds, each copier's best and the median hub/raw ratio count (default ${DEFAULT-VALUE}).")
+    int mirrorRounds;
+
+    @Option(names = "--mirror-rate", defaultValue = "10000", description = "mirror: msg/s of the lag phase (default ${DEFAULT-VALUE}).")
+    int mirrorRate;
+
+    @Option(names = "--mirror-seconds", defaultValue = "15", description = "mirror: seconds of the lag phase (default ${DEFAULT-VALUE}).")
+    int mirrorSeconds;
 
     @Option(names = "--items", defaultValue = "20000", description = "opcua: monitored Double variables (default ${DEFAULT-VALUE}).")
     int items;
@@ -96,8 +109,9 @@ public final class BenchCommand implements Callable<Integer> {
                 case "plant" -> new PlantBench(config, err).run();
                 case "cdc" -> io.factoryhub.app.bench.CdcBench.run(config, io.factoryhub.app.bench.CdcBench.Options.defaults(), err);
                 case "lake" -> new LakeBench(config, new LakeBench.Options(lakeRecords, lakeRate, lakeSeconds, lakeIntervalMs), err).run();
+                case "mirror" -> new MirrorBench(config, new MirrorBench.Options(mirrorRecords, mirrorRounds, mirrorRate, mirrorSeconds), err).run();
                 default -> {
-                    err.println("factory-hub bench: unknown stage '" + stage + "' (ingest, opcua, plant, cdc, lake)");
+                    err.println("factory-hub bench: unknown stage '" + stage + "' (ingest, opcua, plant, cdc, lake, mirror)");
                     yield null;
                 }
             };

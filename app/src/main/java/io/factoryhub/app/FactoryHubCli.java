@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "factory-hub", mixinStandardHelpOptions = true, version = "factory-hub 0.1.0",
         description = "Integration hub for factories: OPC-UA and MQTT 5 into Kafka, configured in YAML.",
         subcommands = {RunCommand.class, ValidateCommand.class, WatchCommand.class, SimulateCommand.class, BenchCommand.class,
-            AuditCommand.class, ReplayCommand.class})
+            AuditCommand.class, ReplayCommand.class, MirrorCommand.class})
 public final class FactoryHubCli implements Runnable {
 
     @CommandLine.Spec

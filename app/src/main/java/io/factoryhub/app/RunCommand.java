@@ -12,7 +12,7 @@ import picocli.CommandLine.Mixin;
 
 /** Starts the embedded plant (unless switched off part by part) and the hub on it, until Ctrl-C / SIGTERM. */
 @Command(name = "run", mixinStandardHelpOptions = true,
-        description = "Start the simulated plant and the hub; Ctrl-C stops gracefully. Parts: plant.<kafka|mqtt|opcua|postgres|s3|simulator>.enabled")
+        description = "Start the simulated plant and the hub; Ctrl-C stops gracefully. Parts: plant.<kafka|external-kafka|mqtt|opcua|postgres|s3|simulator>.enabled, factory.<cdc|lake|mirror>.enabled")
 public final class RunCommand implements Callable<Integer> {
 
     @Mixin
@@ -63,10 +63,18 @@ public final class RunCommand implements Callable<Integer> {
                     + ", topics " + config.get("factory.lake.topics") + ", credentials in "
                     + new CredentialsFile(config.getPath("factory.data-dir")).path());
         }
+        if (config.getBoolean("factory.mirror.enabled")) {
+            out.println("  mirror (MM2)       " + config.get("factory.site") + " -> " + config.get("external.bootstrap-servers") + " as "
+                    + config.get("factory.site") + ".<topic>  (" + config.getPath("factory.mirror.config") + ")");
+        }
         out.println("Watch telemetry arrive, audit MES changes:");
         out.println("  ./factory-hub watch --topic " + config.get("factory.topic.telemetry"));
         out.println("  ./factory-hub audit work_orders 1");
         out.println("  ./factory-hub replay --help");
+        if (config.getBoolean("factory.mirror.enabled")) {
+            out.println("Mirror freshness; BI consumers: README \"Consume from BI\" (credentials file named above):");
+            out.println("  ./factory-hub mirror status");
+        }
         out.println();
     }
 }

@@ -35,6 +35,7 @@ public final class SimulateCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         HubConfig config = options.load()
                 .with("plant.kafka.enabled", "false")
+                .with("plant.external-kafka.enabled", "false")
                 .with("plant.mqtt.enabled", "false")
                 .with("plant.simulator.enabled", "true")
                 .with("plant.opcua.enabled", Boolean.toString(!noOpcua));

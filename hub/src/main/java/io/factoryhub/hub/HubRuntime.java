@@ -8,6 +8,9 @@ import io.factoryhub.hub.health.OpcUaSubscriptionsCheck;
 import io.factoryhub.hub.health.TcpReachabilityCheck;
 import io.factoryhub.hub.lake.LakeWriter;
 import io.factoryhub.hub.mqtt.DurableMqtt5Component;
+import io.factoryhub.hub.mirror.MirrorFreshness;
+import io.factoryhub.hub.mirror.MirrorRunner;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.factoryhub.hub.reload.KameletCatalog;
 import io.factoryhub.hub.reload.RouteDirectoryWatcher;
 import io.factoryhub.hub.reload.RouteFileLoader;
@@ -35,6 +38,8 @@ public final class HubRuntime implements AutoCloseable {
     private RouteDirectoryWatcher watcher;
     private CdcEngine cdc;
     private LakeWriter lake;
+    private MirrorRunner mirror;
+    private MirrorFreshness freshness;
 
     public HubRuntime(HubConfig config) {
         this.config = config;
@@ -62,6 +67,11 @@ public final class HubRuntime implements AutoCloseable {
         if (config.getBoolean("factory.lake.enabled")) {
             startLake(context);
         }
+        if (config.getBoolean("factory.mirror.enabled")) {
+            mirror = MirrorRunner.start(config);
+            freshness = MirrorFreshness.create(config).publish(context.getRegistry().findSingleByType(MeterRegistry.class),
+                    config.getInt("factory.mirror.freshness-interval-ms"));
+        }
     }
 
     /** Like CDC, a lake that cannot start (a malformed s3.* setting) leaves the rest of the hub running, and says why. */
@@ -80,6 +90,11 @@ public final class HubRuntime implements AutoCloseable {
     /** The Kafka -> S3 writer, when {@code factory.lake.enabled} and it started; null otherwise. */
     public LakeWriter lake() {
         return lake;
+    }
+
+    /** MirrorMaker2 to the external cluster, when {@code factory.mirror.enabled}; null otherwise. */
+    public MirrorRunner mirror() {
+        return mirror;
     }
 
     /** MES change data capture, when {@code factory.cdc.enabled}; null otherwise. */
@@ -109,7 +124,8 @@ public final class HubRuntime implements AutoCloseable {
     /**
      * Graceful: stops CDC (its batch in flight acknowledged, offsets committed), the lake writer (what it buffered
      * stored and committed, through Camel's S3 producer, so before Camel), the watcher, then Camel, which drains
-     * in-flight exchanges before acknowledging them.
+     * in-flight exchanges before acknowledging them; last MirrorMaker2, so what the hub wrote while draining still
+     * has its chance to be mirrored (anything not yet copied is copied on the next start).
      */
     @Override
     public synchronized void close() {
@@ -124,6 +140,12 @@ public final class HubRuntime implements AutoCloseable {
             watcher.close();
         }
         main.stop();
+        if (freshness != null) {
+            freshness.close();
+        }
+        if (mirror != null) {
+            mirror.close();
+        }
     }
 
     /** Camel's own settings derived from ours; kept together so run, validate and tests agree. */

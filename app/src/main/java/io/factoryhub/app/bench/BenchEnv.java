@@ -87,7 +87,8 @@ final class BenchEnv implements AutoCloseable {
                 .with("factory.kamelets-dir", base.getPath("factory.kamelets-dir").toAbsolutePath().toString())
                 .with("factory.http.port", Integer.toString(ports.next()))
                 .with("factory.cdc.enabled", "false") // the ingest and OPC-UA stages have no MES database
-                .with("factory.lake.enabled", "false"); // nor an S3; bench lake starts its own
+                .with("factory.lake.enabled", "false") // nor an S3; bench lake starts its own
+                .with("factory.mirror.enabled", "false"); // nor an external cluster
         if (kafka != null) {
             config = config.with("factory.kafka.bootstrap-servers", kafka.bootstrapServers());
         }

@@ -2,6 +2,7 @@ package io.factoryhub.app.bench;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -35,18 +36,23 @@ final class KafkaTail implements AutoCloseable {
     private volatile Throwable failure;
 
     KafkaTail(String bootstrapServers, String topic, String name, Handler handler) {
-        this(bootstrapServers, topic, name, handler, false);
+        this(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers), topic, name, handler, false);
+    }
+
+    /** With client settings of its own (the external cluster's security). */
+    KafkaTail(Map<String, String> clientProperties, String topic, String name, Handler handler) {
+        this(clientProperties, topic, name, handler, false);
     }
 
     /** From the first offset instead of the end (the plant bench reads what was written before it looked). */
     static KafkaTail fromBeginning(String bootstrapServers, String topic, String name, Handler handler) {
-        return new KafkaTail(bootstrapServers, topic, name, handler, true);
+        return new KafkaTail(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers), topic, name, handler, true);
     }
 
-    private KafkaTail(String bootstrapServers, String topic, String name, Handler handler, boolean fromBeginning) {
+    private KafkaTail(Map<String, String> clientProperties, String topic, String name, Handler handler, boolean fromBeginning) {
         this.handler = handler;
-        this.consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+        Map<String, Object> props = new HashMap<>(clientProperties);
+        props.putAll(Map.of(
                 ConsumerConfig.CLIENT_ID_CONFIG, "bench-" + name,
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
                 ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 10_000,
@@ -54,6 +60,7 @@ final class KafkaTail implements AutoCloseable {
                 ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 4 << 20,
                 ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class,
                 ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class));
+        this.consumer = new KafkaConsumer<>(props);
         List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
                 .map(p -> new TopicPartition(topic, p.partition())).toList();
         if (partitions.isEmpty()) {

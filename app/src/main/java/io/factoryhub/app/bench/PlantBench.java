@@ -38,6 +38,7 @@ public final class PlantBench {
             int kafkaPort = ports.next();
             int mqttPort = ports.next();
             int opcuaPort = ports.next();
+            int externalPort = ports.next();
             int postgresPort = ports.next();
             int s3Port = ports.next();
             HubConfig config = base
@@ -49,6 +50,9 @@ public final class PlantBench {
                     .with("plant.kafka.port", Integer.toString(kafkaPort))
                     .with("plant.kafka.controller-port", Integer.toString(ports.next()))
                     .with("plant.mqtt.port", Integer.toString(mqttPort))
+                    .with("plant.external-kafka.port", Integer.toString(externalPort))
+                    .with("plant.external-kafka.controller-port", Integer.toString(ports.next()))
+                    .with("external.bootstrap-servers", "localhost:" + externalPort)
                     .with("plant.opcua.port", Integer.toString(opcuaPort))
                     .with("plant.postgres.port", Integer.toString(postgresPort))
                     .with("mes.port", Integer.toString(postgresPort))

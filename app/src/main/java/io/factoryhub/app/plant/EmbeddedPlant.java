@@ -3,7 +3,12 @@ package io.factoryhub.app.plant;
 import io.factoryhub.hub.cdc.CdcSettings;
 import io.factoryhub.hub.config.CredentialsFile;
 import io.factoryhub.hub.config.HubConfig;
+import io.factoryhub.hub.mirror.ExternalCluster;
+import io.factoryhub.hub.mirror.KafkaUserAcls;
+import io.factoryhub.hub.mirror.MirrorSettings;
 import io.factoryhub.plant.kafka.EmbeddedKafka;
+import io.factoryhub.plant.kafka.ExternalKafka;
+import io.factoryhub.plant.tls.TlsMaterial;
 import io.factoryhub.plant.mes.MesSimulator;
 import io.factoryhub.plant.mqtt.EmbeddedMqttBroker;
 import io.factoryhub.plant.opcua.OpcUaMachineServer;
@@ -15,9 +20,11 @@ import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import org.apache.kafka.clients.admin.Admin;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,6 +51,22 @@ public final class EmbeddedPlant implements AutoCloseable {
         this.dataDir = config.getPath("factory.data-dir");
     }
 
+    /**
+     * The configuration of a plant that is only the external (BI) cluster, on the given ports, with its state in
+     * {@code dataDir}: for the mirror's tests and bench, which bring their own factory Kafka.
+     */
+    public static HubConfig externalOnly(HubConfig base, Path dataDir, int port, int controllerPort) {
+        HubConfig config = base
+                .with("factory.data-dir", dataDir.toString())
+                .with("external.bootstrap-servers", "localhost:" + port)
+                .with("plant.external-kafka.port", Integer.toString(port))
+                .with("plant.external-kafka.controller-port", Integer.toString(controllerPort));
+        for (String part : List.of("kafka", "mqtt", "opcua", "postgres", "s3", "simulator", "mes-simulator")) {
+            config = config.with("plant." + part + ".enabled", "false");
+        }
+        return config;
+    }
+
     /** Starts the enabled parts; on failure stops what already started and rethrows. */
     public synchronized EmbeddedPlant start() throws Exception {
         try {
@@ -53,6 +76,9 @@ public final class EmbeddedPlant implements AutoCloseable {
                 kafka.start();
                 running.push(kafka);
                 endpoints.add("factory Kafka      " + kafka.bootstrapServers() + "  (embedded KRaft broker)");
+            }
+            if (config.getBoolean("plant.external-kafka.enabled")) {
+                startExternalKafka();
             }
             if (config.getBoolean("plant.mqtt.enabled")) {
                 EmbeddedMqttBroker mqtt = new EmbeddedMqttBroker(dataDir.resolve("mqtt"), config.getInt("plant.mqtt.port"),
@@ -123,6 +149,32 @@ public final class EmbeddedPlant implements AutoCloseable {
         running.push(s3);
         endpoints.add("S3 (data lake)     " + s3.endpoint() + "  bucket " + s3.bucket() + ", path-style, keys in "
                 + credentials.path() + "  (embedded s3proxy)");
+    }
+
+    /**
+     * The external (BI) cluster: TLS material and SCRAM users made on the first run (passwords from configuration,
+     * else generated, all kept in {@code <data-dir>/credentials.properties}), then the ACLs of
+     * mirror-config/strimzi/kafka-users.yaml applied as the admin.
+     */
+    private void startExternalKafka() throws Exception {
+        CredentialsFile credentials = new CredentialsFile(dataDir);
+        List<ExternalKafka.User> users = new ArrayList<>();
+        for (String role : List.of("admin", "mm2", "bi")) {
+            String prefix = "external." + role;
+            users.add(new ExternalKafka.User(credentials.resolve(prefix + ".user", config.get(prefix + ".user"), false),
+                    credentials.resolve(prefix + ".password", config.get(prefix + ".password"), true)));
+        }
+        TlsMaterial tls = new TlsMaterial(dataDir.resolve("tls")).ensure();
+        ExternalKafka external = new ExternalKafka(dataDir.resolve("kafka-external"), tls, config.getInt("plant.external-kafka.port"),
+                config.getInt("plant.external-kafka.controller-port"), 2, users.get(0), users);
+        running.push(external);
+        external.start();
+        MirrorSettings mirror = MirrorSettings.from(config);
+        try (Admin admin = Admin.create(new HashMap<String, Object>(ExternalCluster.as(config, "admin").clientProperties()))) {
+            KafkaUserAcls.apply(admin, KafkaUserAcls.load(config.getPath("factory.mirror.users"), mirror.fileAlias(), mirror.site()));
+        }
+        endpoints.add("external Kafka     " + external.bootstrapServers() + "  (BI, SASL_SSL SCRAM-SHA-512; CA " + tls.caFile()
+                + "; users admin, mm2, bi: passwords in " + credentials.path() + ")");
     }
 
     /** The publication the Debezium configuration names, created with the database (FOR ALL TABLES needs a superuser). */

@@ -58,7 +58,9 @@ public final class HubUnderTest implements AutoCloseable {
                 // CDC tests switch it on with their own database (CdcTestSupport)
                 .with("factory.cdc.enabled", "false")
                 // the lake tests switch it on with the test plant's S3
-                .with("factory.lake.enabled", "false");
+                .with("factory.lake.enabled", "false")
+                // the mirror tests start MirrorMaker2 themselves, against the test plant's external cluster
+                .with("factory.mirror.enabled", "false");
         for (Map.Entry<String, String> override : overrides.entrySet()) {
             base = base.with(override.getKey(), override.getValue());
         }

@@ -1,5 +1,7 @@
 package io.factoryhub.app.support;
 
+import io.factoryhub.app.plant.EmbeddedPlant;
+import io.factoryhub.hub.config.HubConfig;
 import io.factoryhub.plant.kafka.EmbeddedKafka;
 import io.factoryhub.plant.mqtt.EmbeddedMqttBroker;
 import io.factoryhub.plant.opcua.OpcUaMachineServer;
@@ -33,6 +35,8 @@ public final class TestPlant {
     /** Credentials of the test S3 (s3proxy checks the signatures). */
     public static final String S3_ACCESS_KEY = "test-access-key";
     public static final String S3_SECRET_KEY = "test-secret-key";
+    private EmbeddedPlant externalPlant;
+    private HubConfig mirrorConfig;
 
     /** Password of the MES user of the test PostgreSQL. */
     public static final String MES_PASSWORD = "test-mes-password";
@@ -100,6 +104,27 @@ public final class TestPlant {
         return s3;
     }
 
+    /**
+     * The external (BI) cluster, started on first use the way {@code ./factory-hub run} starts it (the product's
+     * EmbeddedPlant with every other part off): TLS material, SCRAM users and the repo's mirror-config ACLs.
+     * Returns the hub configuration that points at both clusters, with the credentials file in the plant's data dir.
+     */
+    public synchronized HubConfig external() {
+        if (externalPlant == null) {
+            HubConfig config = EmbeddedPlant.externalOnly(HubConfig.defaults()
+                    .with("factory.home", HubUnderTest.REPO.toString())
+                    .with("factory.kafka.bootstrap-servers", bootstrapServers()),
+                    dataDir.resolve("external"), FreePorts.next(), FreePorts.next());
+            try {
+                externalPlant = new EmbeddedPlant(config).start();
+            } catch (Exception e) {
+                throw new IllegalStateException("cannot start the external test cluster", e);
+            }
+            mirrorConfig = config;
+        }
+        return mirrorConfig;
+    }
+
     public String bootstrapServers() {
         return kafka.bootstrapServers();
     }
@@ -122,6 +147,9 @@ public final class TestPlant {
             }
             if (s3 != null) {
                 s3.close();
+            }
+            if (externalPlant != null) {
+                externalPlant.close();
             }
         } finally {
             mqtt.close();

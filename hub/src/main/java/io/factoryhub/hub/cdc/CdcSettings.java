@@ -100,15 +100,6 @@ public record CdcSettings(Properties debezium, Path offsetsFile, Duration slotWa
 
     /** A Debezium properties file (cdc/debezium.properties or a site's own), as it is. */
     public static Properties readProperties(Path file) {
-        if (!Files.isRegularFile(file)) {
-            throw new IllegalArgumentException("Debezium configuration " + file + " does not exist (factory.cdc.config)");
-        }
-        try (Reader reader = Files.newBufferedReader(file)) {
-            Properties properties = new Properties();
-            properties.load(reader);
-            return properties;
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot read " + file, e);
-        }
+        return io.factoryhub.hub.config.PropertiesFile.load(file, "Debezium configuration (factory.cdc.config)");
     }
 }

@@ -109,28 +109,13 @@ public final class HubConfig {
             }
             Properties properties = new Properties();
             properties.load(in);
-            return toMap(properties);
+            return PropertiesFile.toMap(properties);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
     private static Map<String, String> readFile(Path file) {
-        if (!Files.isRegularFile(file)) {
-            throw new IllegalArgumentException("Configuration file " + file + " does not exist");
-        }
-        try (Reader reader = Files.newBufferedReader(file)) {
-            Properties properties = new Properties();
-            properties.load(reader);
-            return toMap(properties);
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot read configuration file " + file, e);
-        }
-    }
-
-    private static Map<String, String> toMap(Properties properties) {
-        Map<String, String> map = new TreeMap<>();
-        properties.stringPropertyNames().forEach(name -> map.put(name, properties.getProperty(name).trim()));
-        return map;
+        return PropertiesFile.toMap(PropertiesFile.load(file, "Configuration file"));
     }
 }

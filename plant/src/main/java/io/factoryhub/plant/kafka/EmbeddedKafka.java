@@ -40,6 +40,7 @@ public final class EmbeddedKafka implements AutoCloseable {
     private final int controllerPort;
     private final int nodeId;
     private final Map<String, String> extraProps;
+    private final List<String> scramArguments;
     private volatile KafkaRaftServer server;
 
     /**
@@ -50,11 +51,22 @@ public final class EmbeddedKafka implements AutoCloseable {
      * @param extraProps     broker properties that override the single-node defaults below
      */
     public EmbeddedKafka(Path logDir, int port, int controllerPort, int nodeId, Map<String, String> extraProps) {
+        this(logDir, port, controllerPort, nodeId, extraProps, List.of());
+    }
+
+    /**
+     * @param scramArguments SCRAM credentials written into the metadata log when the directory is formatted, in
+     *                       kafka-storage's form {@code SCRAM-SHA-512=[name=admin,password=...]}: a broker that
+     *                       authenticates only with SCRAM needs its users before its first request
+     */
+    public EmbeddedKafka(Path logDir, int port, int controllerPort, int nodeId, Map<String, String> extraProps,
+                         List<String> scramArguments) {
         this.logDir = logDir;
         this.port = port;
         this.controllerPort = controllerPort;
         this.nodeId = nodeId;
         this.extraProps = Map.copyOf(extraProps);
+        this.scramArguments = List.copyOf(scramArguments);
     }
 
     /** Formats the log directory if needed and starts the broker; blocks until it serves requests. */
@@ -157,7 +169,11 @@ public final class EmbeddedKafka implements AutoCloseable {
             LOG.info("Kafka log dir {} already formatted, resuming", logDir);
             return;
         }
-        new Formatter()
+        Formatter formatter = new Formatter();
+        if (!scramArguments.isEmpty()) {
+            formatter.setScramArguments(scramArguments);
+        }
+        formatter
                 .setPrintStream(new PrintStream(OutputStream.nullOutputStream()))
                 .setNodeId(nodeId)
                 .setClusterId(Uuid.randomUuid().toString())
