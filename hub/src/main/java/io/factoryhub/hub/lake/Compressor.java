@@ -1,22 +1,22 @@
 package io.factoryhub.hub.lake;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 
 /**
- * gzip on a thread of its own, so the consumer thread polls and encodes while the previous chunk is deflated: on two
- * cores that is roughly max(encode, deflate) per record instead of their sum (deflate is the larger half, measured).
- * Chunks of one stream are written in order (each waits for its predecessor); at most {@code maxChunks} wait, so a
- * slower deflate holds the consumer back instead of filling the heap.
+ * Encoding and gzip on threads of their own (one per core), so the consumer thread only polls and batches, and the
+ * objects of several partitions are compressed at once (measured with bench lake). The steps of one stream run in
+ * order, as each waits for its predecessor; at most {@code maxChunks} steps wait, so slower compression holds the
+ * consumer back instead of filling the heap.
  */
 final class Compressor implements AutoCloseable {
 
-    private final ExecutorService thread = Executors.newSingleThreadExecutor(r -> {
+    private final ExecutorService thread = Executors.newFixedThreadPool(Runtime.getRuntime().availableProcessors(), r -> {
         Thread t = new Thread(r, "factory-hub-lake-gzip");
         t.setDaemon(true);
         return t;
@@ -27,29 +27,28 @@ final class Compressor implements AutoCloseable {
         this.inFlight = new Semaphore(maxChunks);
     }
 
-    /** Writes {@code length} bytes of {@code chunk} to {@code out} after {@code previous}; the caller gives up {@code chunk}. */
-    CompletableFuture<Void> write(CompletableFuture<Void> previous, OutputStream out, byte[] chunk, int length) {
+    /** A step of one stream: {@code work} runs after {@code previous} (the stream's last step), on a compressor thread. */
+    CompletableFuture<Void> run(CompletableFuture<Void> previous, Step work) {
         inFlight.acquireUninterruptibly();
-        return previous.thenRunAsync(() -> {
+        return previous.<Void>handleAsync((ignored, failed) -> {
             try {
-                out.write(chunk, 0, length);
+                if (failed != null) {
+                    throw new CompletionException(failed); // the stream is broken: so is every later step
+                }
+                work.run();
+                return null;
             } catch (IOException e) {
                 throw new UncheckedIOException(e); // in-memory streams: not expected
             } finally {
-                inFlight.release();
+                inFlight.release(); // also after a failure, or the writer would wait for ever
             }
         }, thread);
     }
 
-    /** Closes {@code out} after {@code previous}. */
-    CompletableFuture<Void> close(CompletableFuture<Void> previous, OutputStream out) {
-        return previous.thenRunAsync(() -> {
-            try {
-                out.close();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }, thread);
+    /** Encoding or deflating: in-memory I/O. */
+    @FunctionalInterface
+    interface Step {
+        void run() throws IOException;
     }
 
     @Override

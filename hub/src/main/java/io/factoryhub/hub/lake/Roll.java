@@ -4,14 +4,18 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.zip.GZIPOutputStream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
 
 /**
- * One object in the making: consecutive records of one partition and one hour, encoded into chunks that are
- * gzip-compressed as they fill (memory holds the compressed bytes and a few chunks). Its key is fixed by its first record.
+ * One object in the making: consecutive records of one partition and one hour, handed in batches to the
+ * {@link Compressor}'s thread, which encodes them as NDJSON lines and deflates them (memory holds the compressed bytes
+ * and a few batches). Its key is fixed by its first record.
  */
 final class Roll {
 
@@ -20,13 +24,17 @@ final class Roll {
     private final long hour;
     private final String key;
     private final long openedAtMs;
-    private final ByteArrayOutputStream compressed = new ByteArrayOutputStream(64 * 1024);
-    private static final int CHUNK = 256 * 1024;
+    private static final int BATCH = 1000;
+    /** What a line adds to a record's own bytes (offset, timestamp, field names), for the roll.bytes bound. */
+    private static final int LINE_OVERHEAD = 100;
 
+    private final ByteArrayOutputStream compressed = new ByteArrayOutputStream(64 * 1024);
     private final OutputStream gzip;
+    /** Used on the compressor's thread only (a roll's batches run there one after the other). */
     private final NdjsonCodec.Encoder encoder;
+    private final LineBuffer lines = new LineBuffer(512 * 1024);
     private final Compressor compressor;
-    private LineBuffer chunk = new LineBuffer(CHUNK + 4096);
+    private List<ConsumerRecord<byte[], byte[]>> batch = new ArrayList<>(BATCH);
     private CompletableFuture<Void> written = CompletableFuture.completedFuture(null);
     private long lastOffset;
     private int records;
@@ -54,23 +62,31 @@ final class Roll {
     }
 
     void append(ConsumerRecord<byte[], byte[]> record) {
-        int before = chunk.size;
-        try {
-            encoder.write(record, chunk);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e); // in-memory streams: not expected
-        }
+        batch.add(record);
         lastOffset = record.offset();
         records++;
-        rawBytes += chunk.size - before;
-        if (chunk.size >= CHUNK) {
+        rawBytes += Math.max(0, record.serializedKeySize()) + Math.max(0, record.serializedValueSize()) + LINE_OVERHEAD;
+        for (Header header : record.headers()) {
+            rawBytes += header.key().length() + (header.value() == null ? 0 : header.value().length) + 20;
+        }
+        if (batch.size() >= BATCH) {
             handOver();
         }
     }
 
     private void handOver() {
-        written = compressor.write(written, gzip, chunk.bytes, chunk.size);
-        chunk = new LineBuffer(CHUNK + 4096);
+        List<ConsumerRecord<byte[], byte[]>> handed = batch;
+        batch = new ArrayList<>(BATCH);
+        written = compressor.run(written, () -> encodeAndDeflate(handed));
+    }
+
+    /** On the compressor's thread. */
+    private void encodeAndDeflate(List<ConsumerRecord<byte[], byte[]>> records) throws IOException {
+        lines.size = 0;
+        for (ConsumerRecord<byte[], byte[]> record : records) {
+            encoder.write(record, lines);
+        }
+        gzip.write(lines.bytes, 0, lines.size);
     }
 
     boolean full(int maxRecords, long maxBytes) {
@@ -84,10 +100,10 @@ final class Roll {
     /** The finished gzip file; appending ends here. */
     byte[] object() {
         if (object == null) {
-            if (chunk.size > 0) {
+            if (!batch.isEmpty()) {
                 handOver();
             }
-            compressor.close(written, gzip).join();
+            compressor.run(written, gzip::close).join();
             object = compressed.toByteArray();
         }
         return object;
