@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * The external (BI) cluster: a real single-node KRaft broker whose only client listener is SASL_SSL with
@@ -28,6 +29,17 @@ public final class ExternalKafka implements AutoCloseable {
 
     /** A SCRAM user; the password never leaves memory (and the metadata log, hashed). */
     public record User(String name, String password) {
+        /** Characters that would end the kafka-storage SCRAM argument or the JAAS string early are refused. */
+        private static final Pattern SAFE = Pattern.compile("[\\x21-\\x7e&&[^\"\\\\,=\\[\\]]]+");
+
+        public User {
+            if (!SAFE.matcher(name).matches() || !SAFE.matcher(password).matches()) {
+                // the message never contains the password
+                throw new IllegalArgumentException("external cluster user '" + name + "': user names and passwords may use "
+                        + "printable ASCII except spaces and \" \\ , = [ ]");
+            }
+        }
+
         @Override
         public String toString() {
             return "User[" + name + "]";
