@@ -113,6 +113,11 @@ final class KafkaChangeWriter implements DebeziumEngine.ChangeConsumer<ChangeEve
                 }
             }
         }
+        // wait until the producer knows each new partition's leader: sending into a topic whose leader is still being
+        // elected made the idempotent producer fail a batch with OutOfOrderSequenceException once, under heavy load
+        for (NewTopic topic : missing) {
+            producer.partitionsFor(topic.name());
+        }
     }
 
     long written() {
