@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.factoryhub.app.support.HubUnderTest;
+import io.factoryhub.hub.config.HubConfig;
 import io.factoryhub.hub.config.PropertiesFile;
 import io.factoryhub.hub.mirror.KafkaUserAcls;
 import java.io.IOException;
@@ -122,7 +123,7 @@ class ComposeFilesTest {
 
     @Test
     void should_configure_the_hub_only_with_keys_the_defaults_know() {
-        Set<String> known = defaultKeys().stream().map(ComposeFilesTest::upperSnake).collect(Collectors.toSet());
+        Set<String> known = defaultKeys().stream().map(HubConfig::envName).collect(Collectors.toSet());
         Map<String, String> env = environment(services().get("hub"));
         env.keySet().stream().filter(v -> HUB_KEY_PREFIX.matcher(v).matches())
                 .forEach(v -> assertTrue(known.contains(v), "hub: " + v + " is no key of factory-hub-defaults.properties"));
@@ -138,7 +139,7 @@ class ComposeFilesTest {
         for (String key : defaultKeys()) {
             if (key.matches("plant\\.[a-z-]+\\.enabled")) {
                 String expected = Boolean.toString(PARTS_WITHOUT_CONTAINER.contains(key));
-                assertEquals(expected, env.get(upperSnake(key)), "hub: " + upperSnake(key));
+                assertEquals(expected, env.get(HubConfig.envName(key)), "hub: " + HubConfig.envName(key));
             }
         }
     }
@@ -272,7 +273,7 @@ class ComposeFilesTest {
                 String[] allow = line.split("\\s+");
                 for (int i = 5; i < allow.length; i++) {
                     granted.add(String.join(" ", "User:" + allow[1], allow[2].toUpperCase(Locale.ROOT), allow[3],
-                            allow[4].toUpperCase(Locale.ROOT), upperSnake(allow[i].replaceAll("([a-z])([A-Z])", "$1_$2")), "*", "ALLOW"));
+                            allow[4].toUpperCase(Locale.ROOT), allow[i].replaceAll("([a-z])([A-Z])", "$1_$2").toUpperCase(Locale.ROOT), "*", "ALLOW"));
                 }
             }
         }
@@ -308,11 +309,6 @@ class ComposeFilesTest {
 
     private static Set<String> defaultKeys() {
         return defaults().stringPropertyNames();
-    }
-
-    /** {@code factory.kafka.bootstrap-servers} -> {@code FACTORY_KAFKA_BOOTSTRAP_SERVERS}, as the hub maps the environment. */
-    private static String upperSnake(String key) {
-        return key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
     }
 
     /** The properties a script writes with {@code <opening>} ... {@code PROPS}, shell expansions left as they are. */
