@@ -12,6 +12,7 @@ import io.factoryhub.app.support.TestPlant;
 import io.factoryhub.hub.config.HubConfig;
 import io.factoryhub.hub.mirror.ExternalCluster;
 import io.factoryhub.hub.mirror.KafkaUserAcls;
+import io.factoryhub.hub.FactoryTopics;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -72,6 +73,7 @@ class ExternalClusterAccessTest {
         Map<String, Object> admin = new HashMap<>(ExternalCluster.as(config, "admin").clientProperties());
         try (Admin client = Admin.create(admin)) {
             client.createTopics(List.of(new NewTopic(MIRRORED, 2, (short) 1))).all().get(30, TimeUnit.SECONDS);
+            FactoryTopics.awaitLeaders(client, List.of(MIRRORED));
         }
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(admin, new StringSerializer(), new StringSerializer())) {
             for (int i = 0; i < 10; i++) {

@@ -9,6 +9,7 @@ import io.factoryhub.hub.config.HubConfig;
 import io.factoryhub.hub.mirror.ExternalCluster;
 import io.factoryhub.hub.mirror.MirrorFreshness;
 import io.factoryhub.hub.mirror.MirrorRunner;
+import io.factoryhub.hub.FactoryTopics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -63,6 +64,7 @@ class MirrorReplicationTest {
         try (Admin admin = Admin.create(Map.<String, Object>of("bootstrap.servers", plant.bootstrapServers()))) {
             admin.createTopics(List.of(new NewTopic(COPY, 3, (short) 1), new NewTopic(RESTART, 6, (short) 1),
                     new NewTopic(FRESHNESS, 2, (short) 1))).all().get(30, TimeUnit.SECONDS);
+            FactoryTopics.awaitLeaders(admin, List.of(COPY, RESTART, FRESHNESS));
         }
         producer = new KafkaProducer<>(Map.<String, Object>of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, plant.bootstrapServers(),
                 ProducerConfig.LINGER_MS_CONFIG, 5), new StringSerializer(), new StringSerializer());

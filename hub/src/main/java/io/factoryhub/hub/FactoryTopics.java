@@ -1,6 +1,7 @@
 package io.factoryhub.hub;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -52,11 +53,31 @@ public final class FactoryTopics {
             });
             if (!missing.isEmpty()) {
                 admin.createTopics(missing).all().get(30, TimeUnit.SECONDS);
+                awaitLeaders(admin, missing.stream().map(NewTopic::name).toList());
             }
         } catch (ExecutionException e) {
             throw new IllegalStateException("Cannot create topics on Kafka at " + bootstrapServers + ": " + e.getCause().getMessage(), e);
         } catch (Exception e) {
             throw new IllegalStateException("Cannot reach Kafka at " + bootstrapServers + " to create topics: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Returns once every partition of {@code topics} has a leader (at most 30 s). Why: an idempotent producer that
+     * writes into a topic whose leader is still being elected gets NOT_LEADER, and under load its retried first batch
+     * then failed with OutOfOrderSequenceException, for ever (seen for CDC and in the lake tests).
+     */
+    public static void awaitLeaders(Admin admin, Collection<String> topics) throws InterruptedException, ExecutionException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (System.nanoTime() < deadline) {
+            boolean led = admin.describeTopics(topics).allTopicNames().get().values().stream()
+                    .flatMap(description -> description.partitions().stream())
+                    .allMatch(partition -> partition.leader() != null && !partition.leader().isEmpty());
+            if (led) {
+                return;
+            }
+            Thread.sleep(50);
+        }
+        throw new IllegalStateException("No leader for every partition of " + topics + " within 30 s");
     }
 }

@@ -1,5 +1,6 @@
 package io.factoryhub.app.support;
 
+import io.factoryhub.hub.FactoryTopics;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -25,6 +26,7 @@ public final class TopicRecords implements AutoCloseable {
     public static void create(String bootstrapServers, String topic, int partitions) throws Exception {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
             admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get();
+            FactoryTopics.awaitLeaders(admin, List.of(topic));
         }
     }
 

@@ -1,5 +1,7 @@
 package io.factoryhub.hub.cdc;
 
+import io.factoryhub.hub.FactoryTopics;
+
 import io.debezium.engine.ChangeEvent;
 import io.debezium.engine.DebeziumEngine;
 import java.util.ArrayList;
@@ -113,11 +115,8 @@ final class KafkaChangeWriter implements DebeziumEngine.ChangeConsumer<ChangeEve
                 }
             }
         }
-        // wait until the producer knows each new partition's leader: sending into a topic whose leader is still being
-        // elected made the idempotent producer fail a batch with OutOfOrderSequenceException once, under heavy load
-        for (NewTopic topic : missing) {
-            producer.partitionsFor(topic.name());
-        }
+        // see FactoryTopics.awaitLeaders: sending into a topic without a leader yet once failed CDC under load
+        FactoryTopics.awaitLeaders(admin, missing.stream().map(NewTopic::name).toList());
     }
 
     long written() {
