@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.errors.RetriableException;
 
 /**
  * Creates the contract's topics with their documented partition counts before any route writes to them,
@@ -70,11 +71,18 @@ public final class FactoryTopics {
     public static void awaitLeaders(Admin admin, Collection<String> topics) throws InterruptedException, ExecutionException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (System.nanoTime() < deadline) {
-            boolean led = admin.describeTopics(topics).allTopicNames().get().values().stream()
-                    .flatMap(description -> description.partitions().stream())
-                    .allMatch(partition -> partition.leader() != null && !partition.leader().isEmpty());
-            if (led) {
-                return;
+            try {
+                boolean led = admin.describeTopics(topics).allTopicNames().get().values().stream()
+                        .flatMap(description -> description.partitions().stream())
+                        .allMatch(partition -> partition.leader() != null && !partition.leader().isEmpty());
+                if (led) {
+                    return;
+                }
+            } catch (ExecutionException e) {
+                // a topic just created may be unknown to the broker asked for a moment
+                if (!(e.getCause() instanceof RetriableException)) {
+                    throw e;
+                }
             }
             Thread.sleep(50);
         }
