@@ -4,9 +4,9 @@ import io.factoryhub.hub.HubRuntime;
 import io.factoryhub.hub.config.HubConfig;
 import io.factoryhub.plant.mqtt.EmbeddedMqttBroker;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.camel.Route;
 
@@ -43,12 +43,12 @@ public final class IngestBench {
 
     private final HubConfig base;
     private final Options options;
-    private final PrintWriter log;
+    private final BenchProgress progress;
 
     public IngestBench(HubConfig base, Options options, PrintWriter log) {
         this.base = base;
         this.options = options;
-        this.log = log;
+        this.progress = new BenchProgress(log, "ingest");
     }
 
     public BenchReport run() throws Exception {
@@ -57,19 +57,19 @@ public final class IngestBench {
             env.startKafka(Map.of(HUB_TOPIC, partitions, RAW_TOPIC, partitions));
             EmbeddedMqttBroker broker = env.startBroker(options.broker());
             String brokerName = broker.kind().name().toLowerCase();
-            progress("Kafka %s, MQTT broker %s on %s, %d partitions per topic", env.bootstrapServers(), brokerName,
+            progress.say("Kafka %s, MQTT broker %s on %s, %d partitions per topic", env.bootstrapServers(), brokerName,
                     broker.serverUri(), partitions);
             LoadPublisher load = env.closeLater(new LoadPublisher(broker.serverUri(), options.publishers(), options.window(), "bench-load"));
 
             HubConfig hubConfig = env.hubConfig(writePipe(env.dir.resolve("connectors"), broker.serverUri()));
-            progress("starting the hub (Pipe bench-ingest: mqtt5-source -> telemetry-normalize-action json -> factory-kafka-sink %s)", HUB_TOPIC);
+            progress.say("starting the hub (Pipe bench-ingest: mqtt5-source -> telemetry-normalize-action json -> factory-kafka-sink %s)", HUB_TOPIC);
             Part hub;
             HubRuntime runtime = new HubRuntime(hubConfig);
             try {
                 runtime.start();
                 requireRoute(runtime, "bench-ingest-source");
                 // what costs per exchange besides our processors: listed so a profile can be read against it
-                progress("hub: stream caching %s, event notifiers %s", runtime.context().isStreamCaching(),
+                progress.say("hub: stream caching %s, event notifiers %s", runtime.context().isStreamCaching(),
                         runtime.context().getManagementStrategy().getEventNotifiers().stream()
                                 .map(n -> n.getClass().getSimpleName()).toList());
                 hub = part("hub", load, env, "bench/hub", HUB_TOPIC);
@@ -77,7 +77,7 @@ public final class IngestBench {
                 runtime.close();
             }
 
-            progress("starting the baseline (Paho -> KafkaProducer, no Camel)");
+            progress.say("starting the baseline (Paho -> KafkaProducer, no Camel)");
             Part raw;
             try (RawMqttKafkaBridge bridge = new RawMqttKafkaBridge(broker.serverUri(), "bench/raw/+/+", "bench-raw-bridge",
                     env.bootstrapServers(), RAW_TOPIC, base.getInt("factory.kafka.linger-ms"),
@@ -97,7 +97,7 @@ public final class IngestBench {
                 load.burst(prefix, 0, options.warmup());
                 warm.await(Duration.ofSeconds(30), tail);
             }
-            progress("%s: warm-up %d messages, %d arrived", name, options.warmup(), warm.distinct());
+            progress.say("%s: warm-up %d messages, %d arrived", name, options.warmup(), warm.distinct());
         }
 
         SequenceVerifier burst = new SequenceVerifier(THROUGHPUT_BASE, options.messages(), false);
@@ -107,14 +107,14 @@ public final class IngestBench {
         long start;
         try (KafkaTail tail = new KafkaTail(env.bootstrapServers(), topic, name + "-throughput", burst)) {
             start = load.burst(prefix, THROUGHPUT_BASE, options.messages(), outstanding);
-            progress("%s: %d messages published in %.1f s, waiting for Kafka", name, options.messages(), (System.nanoTime() - start) / 1e9);
+            progress.say("%s: %d messages published in %.1f s, waiting for Kafka", name, options.messages(), (System.nanoTime() - start) / 1e9);
             burst.await(Duration.ofSeconds(30), tail);
         }
         double seconds = (burst.lastNewNanos() - start) / 1e9;
         double perSecond = burst.distinct() / seconds;
         load.awaitAcknowledged();
         long rssThroughput = ProcessStats.rssMb();
-        progress("%s: %d of %d in Kafka in %.2f s = %.0f msg/s (%d missing, %d duplicates), RSS %d MB", name,
+        progress.say("%s: %d of %d in Kafka in %.2f s = %.0f msg/s (%d missing, %d duplicates), RSS %d MB", name,
                 burst.distinct(), options.messages(), seconds, perSecond, burst.missing(), burst.duplicates(), rssThroughput);
 
         int count = options.rate() * options.rateSeconds();
@@ -127,7 +127,7 @@ public final class IngestBench {
         load.awaitAcknowledged();
         LatencyRecorder latency = paced.latency();
         long rssLatency = ProcessStats.rssMb();
-        progress("%s: %d msg/s (achieved %.0f) for %d s: p50 %.1f ms, p99 %.1f ms, max %.1f ms, %d missing, RSS %d MB", name,
+        progress.say("%s: %d msg/s (achieved %.0f) for %d s: p50 %.1f ms, p99 %.1f ms, max %.1f ms, %d missing, RSS %d MB", name,
                 options.rate(), achieved, options.rateSeconds(), latency.percentileMillis(50), latency.percentileMillis(99),
                 latency.maxMillis(), paced.missing(), rssLatency);
         return new Part(perSecond, burst.distinct(), burst.missing(), burst.duplicates(), seconds,
@@ -181,42 +181,15 @@ public final class IngestBench {
     }
 
     static Path writePipe(Path connectors, String brokerUrl) throws Exception {
-        Files.createDirectories(connectors);
-        Path pipe = connectors.resolve("bench-ingest.pipe.yaml");
-        Files.writeString(pipe, """
-                # written by factory-hub bench ingest
-                apiVersion: camel.apache.org/v1
-                kind: Pipe
-                metadata:
-                  name: bench-ingest
-                spec:
-                  source:
-                    ref:
-                      kind: Kamelet
-                      apiVersion: camel.apache.org/v1
-                      name: mqtt5-source
-                    properties:
-                      brokerUrl: "%s"
-                      topic: "bench/hub/+/+"
-                      clientId: "factory-hub-bench-ingest"
-                  steps:
-                    - ref:
-                        kind: Kamelet
-                        apiVersion: camel.apache.org/v1
-                        name: telemetry-normalize-action
-                      properties:
-                        format: json
-                        line: bench
-                        connector: bench-ingest
-                  sink:
-                    ref:
-                      kind: Kamelet
-                      apiVersion: camel.apache.org/v1
-                      name: factory-kafka-sink
-                    properties:
-                      topic: "%s"
-                """.formatted(brokerUrl, HUB_TOPIC));
-        return connectors;
+        Map<String, String> source = new LinkedHashMap<>();
+        source.put("brokerUrl", brokerUrl);
+        source.put("topic", "bench/hub/+/+");
+        source.put("clientId", "factory-hub-bench-ingest");
+        Map<String, String> normalize = new LinkedHashMap<>();
+        normalize.put("format", "json");
+        normalize.put("line", "bench");
+        normalize.put("connector", "bench-ingest");
+        return BenchPipe.write(connectors, "bench-ingest", "mqtt5-source", source, normalize, HUB_TOPIC);
     }
 
     static void requireRoute(HubRuntime runtime, String routeId) {
@@ -229,8 +202,4 @@ public final class IngestBench {
                 + runtime.context().getRoutes().stream().map(Route::getRouteId).toList());
     }
 
-    private void progress(String format, Object... args) {
-        log.printf("[bench] " + format + "%n", args);
-        log.flush();
-    }
 }

@@ -65,12 +65,12 @@ public final class MirrorBench {
 
     private final HubConfig base;
     private final Options options;
-    private final PrintWriter log;
+    private final BenchProgress progress;
 
     public MirrorBench(HubConfig base, Options options, PrintWriter log) {
         this.base = base;
         this.options = options;
-        this.log = log;
+        this.progress = new BenchProgress(log, "mirror");
     }
 
     public BenchReport run() throws Exception {
@@ -108,14 +108,14 @@ public final class MirrorBench {
                 rawPerS = Math.max(rawPerS, rawRound);
                 hubPerS = Math.max(hubPerS, hubRound);
                 ratios[round - 1] = hubRound / rawRound;
-                progress("round %d of %d, %,d records of ~200 bytes at full speed: raw loop %,.0f/s, MirrorMaker2 %,.0f/s",
+                progress.say("round %d of %d, %,d records of ~200 bytes at full speed: raw loop %,.0f/s, MirrorMaker2 %,.0f/s",
                         round, options.rounds(), options.records(), rawRound, hubRound);
             }
             Arrays.sort(ratios);
             double ratio = options.rounds() % 2 == 1 ? ratios[options.rounds() / 2]
                     : (ratios[options.rounds() / 2 - 1] + ratios[options.rounds() / 2]) / 2;
             raw.close();
-            progress("lag at %,d records/s for %d s", options.rate(), options.seconds());
+            progress.say("lag at %,d records/s for %d s", options.rate(), options.seconds());
 
             LatencyRecorder hubLag = lag(factory, admin, LATENCY, settings.site() + "." + LATENCY);
             mirror.close();
@@ -259,8 +259,4 @@ public final class MirrorBench {
                 new ByteArraySerializer(), new ByteArraySerializer());
     }
 
-    private void progress(String format, Object... args) {
-        log.printf("bench mirror: " + format + "%n", args);
-        log.flush();
-    }
 }

@@ -6,10 +6,10 @@ import io.factoryhub.hub.opcua.OpcUaConnectionRegistry;
 import io.factoryhub.hub.opcua.OpcUaSubscriptionConsumer;
 import io.factoryhub.plant.opcua.OpcUaMachineServer;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
@@ -47,12 +47,12 @@ public final class OpcUaBench {
 
     private final HubConfig base;
     private final Options options;
-    private final PrintWriter log;
+    private final BenchProgress progress;
 
     public OpcUaBench(HubConfig base, Options options, PrintWriter log) {
         this.base = base;
         this.options = options;
-        this.log = log;
+        this.progress = new BenchProgress(log, "opcua");
     }
 
     /**
@@ -102,7 +102,7 @@ public final class OpcUaBench {
             long t0 = System.nanoTime();
             OpcUaMachineServer server = env.closeLater(new OpcUaMachineServer(env.ports.next(), env.dir.resolve("opcua-pki"), paths));
             server.start();
-            progress("OPC-UA server %s with %d variables started in %.1f s", server.endpointUrl(), paths.size(), (System.nanoTime() - t0) / 1e9);
+            progress.say("OPC-UA server %s with %d variables started in %.1f s", server.endpointUrl(), paths.size(), (System.nanoTime() - t0) / 1e9);
 
             // all variables once a second, sourceTime = the moment each is set
             AtomicLong round = new AtomicLong();
@@ -129,7 +129,7 @@ public final class OpcUaBench {
                     .with("factory.opcua.endpoint", server.endpointUrl())
                     // Camel Main creates the bean before the hub loads the Pipe that names it
                     .with("camel.beans.benchNodeIds", "#class:" + BenchNodeIds.class.getName());
-            progress("starting the hub (Pipe bench-opcua: opcua-source %d node ids, sampling %.0f ms -> normalize opcua -> %s)",
+            progress.say("starting the hub (Pipe bench-opcua: opcua-source %d node ids, sampling %.0f ms -> normalize opcua -> %s)",
                     nodeIds.size(), SAMPLING_MS, HUB_TOPIC);
             Part hub;
             HubRuntime runtime = new HubRuntime(hubConfig);
@@ -138,20 +138,20 @@ public final class OpcUaBench {
                 runtime.start();
                 IngestBench.requireRoute(runtime, "bench-opcua-source");
                 awaitConnected(120);
-                progress("hub: subscription with %d items up %.1f s after start", nodeIds.size(), (System.nanoTime() - t0) / 1e9);
+                progress.say("hub: subscription with %d items up %.1f s after start", nodeIds.size(), (System.nanoTime() - t0) / 1e9);
                 Route route = runtime.context().getRoute("bench-opcua-source");
                 hub = measure("hub", env, HUB_TOPIC, () -> route.getConsumer() instanceof OpcUaSubscriptionConsumer c ? c.droppedCount() : -1, roundStartMicros);
             } finally {
                 runtime.close();
             }
 
-            progress("starting the baseline (Milo subscription -> KafkaProducer, no Camel)");
+            progress.say("starting the baseline (Milo subscription -> KafkaProducer, no Camel)");
             Part raw;
             t0 = System.nanoTime();
             try (MiloBaselineClient baseline = new MiloBaselineClient(server.endpointUrl(), nodeIds, SAMPLING_MS, PUBLISHING_MS,
                     QUEUE_SIZE, env.bootstrapServers(), RAW_TOPIC, base.getInt("factory.kafka.linger-ms"),
                     base.getInt("factory.kafka.batch-size"), base.get("factory.kafka.compression"))) {
-                progress("baseline: subscription with %d items up in %.1f s", nodeIds.size(), (System.nanoTime() - t0) / 1e9);
+                progress.say("baseline: subscription with %d items up in %.1f s", nodeIds.size(), (System.nanoTime() - t0) / 1e9);
                 raw = measure("baseline", env, RAW_TOPIC, () -> 0, roundStartMicros);
             }
             return report(hub, raw, roundMillis.get());
@@ -186,7 +186,7 @@ public final class OpcUaBench {
         long rss = ProcessStats.rssMb();
         Part part = new Part(perSecond, counter.records, l.percentileMillis(50), l.percentileMillis(99), l.maxMillis(),
                 dropped.getAsLong() - droppedBefore, rss, complete, counter.latency.percentileMillis(99));
-        progress("%s: %.0f items/s into Kafka, age p50 %.0f ms, p99 %.0f ms, max %.0f ms; of the values sourced in the"
+        progress.say("%s: %.0f items/s into Kafka, age p50 %.0f ms, p99 %.0f ms, max %.0f ms; of the values sourced in the"
                         + " %d s window %.1f%% arrived within %d s (their p99 %.0f ms); RSS %d MB", name,
                 perSecond, part.p50(), part.p99(), part.max(), options.seconds(), complete * 100, GRACE_MILLIS / 1000,
                 part.sourcedP99(), rss);
@@ -236,45 +236,16 @@ public final class OpcUaBench {
         return r;
     }
 
+    /** The node ids come from the bean benchNodeIds. */
     private static Path writePipe(Path connectors, String endpoint) throws Exception {
-        Files.createDirectories(connectors);
-        Files.writeString(connectors.resolve("bench-opcua.pipe.yaml"), """
-                # written by factory-hub bench opcua; the node ids come from the bean benchNodeIds
-                apiVersion: camel.apache.org/v1
-                kind: Pipe
-                metadata:
-                  name: bench-opcua
-                spec:
-                  source:
-                    ref:
-                      kind: Kamelet
-                      apiVersion: camel.apache.org/v1
-                      name: opcua-source
-                    properties:
-                      endpointUri: "%s"
-                      nodeIds: "#benchNodeIds"
-                      samplingInterval: %d
-                  steps:
-                    - ref:
-                        kind: Kamelet
-                        apiVersion: camel.apache.org/v1
-                        name: telemetry-normalize-action
-                      properties:
-                        format: opcua
-                        connector: bench-opcua
-                  sink:
-                    ref:
-                      kind: Kamelet
-                      apiVersion: camel.apache.org/v1
-                      name: factory-kafka-sink
-                    properties:
-                      topic: "%s"
-                """.formatted(endpoint, (long) SAMPLING_MS, HUB_TOPIC));
-        return connectors;
+        Map<String, String> source = new LinkedHashMap<>();
+        source.put("endpointUri", endpoint);
+        source.put("nodeIds", "#benchNodeIds");
+        source.put("samplingInterval", Long.toString((long) SAMPLING_MS));
+        Map<String, String> normalize = new LinkedHashMap<>();
+        normalize.put("format", "opcua");
+        normalize.put("connector", "bench-opcua");
+        return BenchPipe.write(connectors, "bench-opcua", "opcua-source", source, normalize, HUB_TOPIC);
     }
 
-    private void progress(String format, Object... args) {
-        log.printf("[bench] " + format + "%n", args);
-        log.flush();
-    }
 }

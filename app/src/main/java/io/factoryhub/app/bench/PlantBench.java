@@ -25,11 +25,11 @@ public final class PlantBench {
     private static final Set<String> LINES = Set.of("line-1", "line-2", "line-3");
 
     private final HubConfig base;
-    private final PrintWriter log;
+    private final BenchProgress progress;
 
     public PlantBench(HubConfig base, PrintWriter log) {
         this.base = base;
-        this.log = log;
+        this.progress = new BenchProgress(log, "plant");
     }
 
     public BenchReport run() throws Exception {
@@ -68,14 +68,14 @@ public final class PlantBench {
             EmbeddedPlant plant = env.closeLater(new EmbeddedPlant(config));
             plant.start();
             double plantSeconds = (System.nanoTime() - t0) / 1e9;
-            progress("plant up in %.1f s: %s", plantSeconds, plant.endpoints());
+            progress.say("plant up in %.1f s: %s", plantSeconds, plant.endpoints());
             HubRuntime hub = new HubRuntime(config);
             env.closeLater(hub);
             // the simulator must stop before the hub on close (it would publish into a stopped hub otherwise)
             env.closeLater(plant::stopSimulator);
             hub.start();
             double hubSeconds = (System.nanoTime() - t0) / 1e9;
-            progress("hub up %.1f s after start, routes %s", hubSeconds,
+            progress.say("hub up %.1f s after start, routes %s", hubSeconds,
                     hub.context().getRoutes().stream().map(r -> r.getRouteId()).toList());
 
             Map<String, Long> firstRecordMillis = new ConcurrentHashMap<>();
@@ -100,7 +100,7 @@ public final class PlantBench {
             firstRecordMillis.forEach((line, millis) -> perLine.put(line, (millis - startMillis) / 1000.0));
             double allSeconds = perLine.size() == LINES.size()
                     ? perLine.values().stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN) : Double.NaN;
-            progress("first record per line (s after start): %s, RSS %d MB", perLine, rss);
+            progress.say("first record per line (s after start): %s, RSS %d MB", perLine, rss);
             return report(plantSeconds, hubSeconds, perLine, allSeconds, rss, rssBefore, childRss, broker, interval);
         }
     }
@@ -126,8 +126,4 @@ public final class PlantBench {
         return r;
     }
 
-    private void progress(String format, Object... args) {
-        log.printf("[bench] " + format + "%n", args);
-        log.flush();
-    }
 }

@@ -1,0 +1,59 @@
+package io.factoryhub.app.bench;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * The Pipe a bench drops into its connectors folder: a source kamelet, {@code telemetry-normalize-action} and
+ * {@code factory-kafka-sink} — the same path a user's connector takes through the hub.
+ */
+final class BenchPipe {
+
+    private BenchPipe() {
+    }
+
+    /** Writes {@code <name>.pipe.yaml} into {@code connectors} and returns the folder. */
+    static Path write(Path connectors, String name, String sourceKamelet, Map<String, String> sourceProperties,
+                      Map<String, String> normalizeProperties, String topic) throws Exception {
+        Files.createDirectories(connectors);
+        Files.writeString(connectors.resolve(name + ".pipe.yaml"), """
+                # written by factory-hub bench
+                apiVersion: camel.apache.org/v1
+                kind: Pipe
+                metadata:
+                  name: %s
+                spec:
+                  source:
+                    ref:
+                      kind: Kamelet
+                      apiVersion: camel.apache.org/v1
+                      name: %s
+                    properties:
+                %s
+                  steps:
+                    - ref:
+                        kind: Kamelet
+                        apiVersion: camel.apache.org/v1
+                        name: telemetry-normalize-action
+                      properties:
+                %s
+                  sink:
+                    ref:
+                      kind: Kamelet
+                      apiVersion: camel.apache.org/v1
+                      name: factory-kafka-sink
+                    properties:
+                      topic: "%s"
+                """.formatted(name, sourceKamelet, properties(sourceProperties, 6), properties(normalizeProperties, 8), topic));
+        return connectors;
+    }
+
+    private static String properties(Map<String, String> properties, int indent) {
+        String pad = " ".repeat(indent);
+        return properties.entrySet().stream()
+                .map(p -> pad + p.getKey() + ": \"" + p.getValue() + "\"")
+                .collect(Collectors.joining("\n"));
+    }
+}
