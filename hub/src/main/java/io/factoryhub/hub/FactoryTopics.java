@@ -25,10 +25,10 @@ public final class FactoryTopics {
     public static final int DEADLETTER_MAX_BYTES = 16 * 1024 * 1024;
 
     /** Topic name to partition count. Deadletter has one partition: failures stay in arrival order. */
-    public static Map<String, Integer> contract(String telemetryTopic, String deadletterTopic, int partitions) {
+    public static Map<String, Integer> contract(String telemetryTopic, String eventsTopic, String deadletterTopic, int partitions) {
         return Map.of(
                 telemetryTopic, partitions,
-                "factory.machine.events", partitions,
+                eventsTopic, partitions,
                 "factory.machine.anomalies", partitions,
                 deadletterTopic, 1);
     }

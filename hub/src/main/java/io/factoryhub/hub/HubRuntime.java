@@ -47,7 +47,7 @@ public final class HubRuntime implements AutoCloseable {
 
     public synchronized void start() throws Exception {
         FactoryTopics.ensure(config.get("factory.kafka.bootstrap-servers"), FactoryTopics.contract(
-                config.get("factory.topic.telemetry"), config.get("factory.topic.deadletter"),
+                config.get("factory.topic.telemetry"), config.get("factory.topic.events"), config.get("factory.topic.deadletter"),
                 config.getInt("factory.topic.partitions")));
         main.setInitialProperties(CamelSettings.from(config));
         // our consumer in place of Camel's: it keeps durable sessions whole across restarts (see its comment)
