@@ -34,7 +34,6 @@ class DeadLetterTest {
                     properties:
                       brokerUrl: "{{factory.mqtt.broker-url}}"
                       topic: "test/xml/+"
-                      clientId: factory-hub-test-xml-line
                   steps:
                     - ref: {kind: Kamelet, apiVersion: camel.apache.org/v1, name: telemetry-normalize-action}
                       properties:
@@ -57,6 +56,7 @@ class DeadLetterTest {
         assertDeadLetter("iot-sensor/sw/vibration", "mill-d1,vib-1,abc,1763805600123", "value is not numeric", "line-2-sensors");
     }
 
+    /** Also: a Pipe with only the kamelets' required properties runs (its MQTT client id derived from its name). */
     @Test
     void should_route_unknown_format_to_deadletter() throws Exception {
         assertDeadLetter("test/xml/vibration", "<reading value='1'/>", "unknown format 'xml'", "xml-line");
@@ -66,6 +66,18 @@ class DeadLetterTest {
     void should_route_oversized_payload_to_deadletter() throws Exception {
         String big = "{\"machineId\":\"press-d2\",\"value\":1,\"pad\":\"" + "x".repeat(1024 * 1024) + "\"}";
         assertDeadLetter("plant-a/line-1/press-d2/vibration", big, "exceeds the limit of 1048576 bytes", "line-1-sensors");
+    }
+
+    @Test
+    void should_route_an_overlong_machine_id_to_deadletter_and_deliver_the_next_reading() throws Exception {
+        String poison = "{\"machineId\":\"" + "m".repeat(400 * 1024) + "\",\"value\":1}";
+        assertDeadLetter("plant-a/line-1/press-d4/vibration", poison, "machineId of 409600 characters exceeds the limit of 256",
+                "line-1-sensors");
+        try (MqttPublisher publisher = new MqttPublisher(HUB.plant().mqttUrl());
+             KafkaRecords telemetry = new KafkaRecords(HUB.plant().bootstrapServers(), "factory.machine.telemetry")) {
+            publisher.publish("plant-a/line-1/press-d4/vibration", "{\"machineId\":\"press-d4\",\"value\":3.5}");
+            assertEquals(1, telemetry.await(keyed("press-d4"), 1, Duration.ofSeconds(30)).size());
+        }
     }
 
     @Test

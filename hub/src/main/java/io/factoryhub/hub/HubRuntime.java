@@ -1,10 +1,18 @@
 package io.factoryhub.hub;
 
+import io.factoryhub.hub.buffer.BufferMetrics;
+import io.factoryhub.hub.buffer.BufferSettings;
+import io.factoryhub.hub.buffer.FactoryKafkaComponent;
+import io.factoryhub.hub.buffer.StoreAndForward;
 import io.factoryhub.hub.cdc.CdcEngine;
 import io.factoryhub.hub.config.HubConfig;
 import io.factoryhub.hub.health.CdcCheck;
 import io.factoryhub.hub.health.LakeCheck;
 import io.factoryhub.hub.health.OpcUaSubscriptionsCheck;
+import io.factoryhub.hub.health.ConnectorProgress;
+import io.factoryhub.hub.health.KafkaForwardingCheck;
+import io.factoryhub.hub.health.StalledConnectorsCheck;
+import io.factoryhub.hub.health.StoreAndForwardCheck;
 import io.factoryhub.hub.health.TcpReachabilityCheck;
 import io.factoryhub.hub.lake.LakeWriter;
 import io.factoryhub.hub.mqtt.DurableMqtt5Component;
@@ -34,6 +42,8 @@ public final class HubRuntime implements AutoCloseable {
 
     private final HubConfig config;
     private final Main main = new Main();
+    private final ConnectorProgress connectors = new ConnectorProgress();
+    private StoreAndForward buffer;
     private RouteFileLoader loader;
     private RouteDirectoryWatcher watcher;
     private CdcEngine cdc;
@@ -50,10 +60,16 @@ public final class HubRuntime implements AutoCloseable {
                 config.get("factory.topic.telemetry"), config.get("factory.topic.events"), config.get("factory.topic.deadletter"),
                 config.getInt("factory.topic.partitions")));
         main.setInitialProperties(CamelSettings.from(config));
+        buffer = openBuffer();
+        main.bind("storeAndForward", buffer);
+        main.bind(FactoryKafkaComponent.NAME, new FactoryKafkaComponent());
+        main.bind("connectorProgress", connectors);
         // our consumer in place of Camel's: it keeps durable sessions whole across restarts (see its comment)
-        main.bind(DurableMqtt5Component.NAME, new DurableMqtt5Component(config.getInt("factory.mqtt.consumer-lanes")));
+        main.bind(DurableMqtt5Component.NAME, new DurableMqtt5Component(config.getInt("factory.mqtt.consumer-lanes"),
+                Long.parseLong(config.get("factory.max-payload-bytes"))));
         main.start();
         CamelContext context = main.getCamelContext();
+        BufferMetrics.bind(buffer, context.getRegistry().findSingleByType(MeterRegistry.class));
         registerHealthChecks(context);
         loader = new RouteFileLoader(context, validator(context));
         watcher = new RouteDirectoryWatcher(
@@ -72,6 +88,22 @@ public final class HubRuntime implements AutoCloseable {
             freshness = MirrorFreshness.create(config).publish(context.getRegistry().findSingleByType(MeterRegistry.class),
                     config.getInt("factory.mirror.freshness-interval-ms"));
         }
+    }
+
+    /**
+     * The store-and-forward buffer every connector writes through ({@code factory-kafka:} endpoints), with what it kept
+     * on disk from before: its forwarder sends that first.
+     */
+    private StoreAndForward openBuffer() throws java.io.IOException {
+        String bootstrapServers = config.get("factory.kafka.bootstrap-servers");
+        int partitions = config.getInt("factory.topic.partitions");
+        return StoreAndForward.open(BufferSettings.from(config), KafkaProducerSettings.tuning(config),
+                topic -> FactoryTopics.ensure(bootstrapServers, java.util.Map.of(topic, partitions)));
+    }
+
+    /** The store-and-forward buffer between the connectors and the factory Kafka. */
+    public StoreAndForward buffer() {
+        return buffer;
     }
 
     /** Like CDC, a lake that cannot start (a malformed s3.* setting) leaves the rest of the hub running, and says why. */
@@ -116,7 +148,9 @@ public final class HubRuntime implements AutoCloseable {
 
     private void registerHealthChecks(CamelContext context) {
         HealthCheckRegistry registry = HealthCheckRegistry.get(context);
-        registry.register(TcpReachabilityCheck.forBootstrapServers("kafka", config.get("factory.kafka.bootstrap-servers")));
+        registry.register(new KafkaForwardingCheck(buffer));
+        registry.register(new StoreAndForwardCheck(buffer));
+        registry.register(new StalledConnectorsCheck(connectors, config.getInt("factory.health.stall-after-ms")));
         registry.register(TcpReachabilityCheck.forUrl("mqtt-broker", config.get("factory.mqtt.broker-url"), 1883));
         registry.register(new OpcUaSubscriptionsCheck());
     }
@@ -140,6 +174,10 @@ public final class HubRuntime implements AutoCloseable {
             watcher.close();
         }
         main.stop();
+        if (buffer != null) {
+            buffer.close(); // after Camel: the exchanges Camel drained are in it
+            buffer = null;
+        }
         if (freshness != null) {
             freshness.close();
         }
@@ -159,8 +197,8 @@ public final class HubRuntime implements AutoCloseable {
             p.putIfAbsent("camel.main.shutdownTimeout", "30");
             Path kamelets = config.getPath("factory.kamelets-dir").toAbsolutePath();
             p.putIfAbsent("camel.component.kamelet.location", "file:" + kamelets + ",classpath:kamelets");
+            // camel-kafka serves routes of users that write to Kafka directly, bypassing the buffer: same guarantees
             p.putIfAbsent("camel.component.kafka.brokers", config.get("factory.kafka.bootstrap-servers"));
-            // nothing acknowledged may be lost: all in-sync replicas, idempotent, ordered per key
             p.putIfAbsent("camel.component.kafka.requestRequiredAcks", "all");
             p.putIfAbsent("camel.component.kafka.enableIdempotence", "true");
             p.putIfAbsent("camel.component.kafka.lingerMs", config.get("factory.kafka.linger-ms"));

@@ -16,18 +16,35 @@ public final class DurableMqtt5Component extends PahoMqtt5Component {
 
     public static final String NAME = "paho-mqtt5";
 
-    private final int consumerLanes;
+    /** Room announced beyond the payload limit for the packet's topic and properties. */
+    private static final long PACKET_OVERHEAD = 64 * 1024;
 
-    /** @param consumerLanes threads each consumer processes on (ordered per MQTT topic) */
-    public DurableMqtt5Component(int consumerLanes) {
+    private final int consumerLanes;
+    private final long maximumPacketSize;
+
+    /**
+     * @param consumerLanes   threads each consumer processes on (ordered per MQTT topic)
+     * @param maxPayloadBytes the largest payload a connector takes ({@code factory.max-payload-bytes}): consumers
+     *                        announce it (plus room for topic and properties) as MQTT 5 Maximum Packet Size, so a broker
+     *                        never hands the JVM a payload of any size
+     */
+    public DurableMqtt5Component(int consumerLanes, long maxPayloadBytes) {
         if (consumerLanes < 1) {
             throw new IllegalArgumentException("factory.mqtt.consumer-lanes must be at least 1, not " + consumerLanes);
         }
+        if (maxPayloadBytes < 1) {
+            throw new IllegalArgumentException("factory.max-payload-bytes must be at least 1, not " + maxPayloadBytes);
+        }
         this.consumerLanes = consumerLanes;
+        this.maximumPacketSize = maxPayloadBytes + PACKET_OVERHEAD;
     }
 
     int consumerLanes() {
         return consumerLanes;
+    }
+
+    long maximumPacketSize() {
+        return maximumPacketSize;
     }
 
     @Override

@@ -1,14 +1,21 @@
 package io.factoryhub.hub.mqtt;
 
+import io.factoryhub.hub.buffer.BufferUnavailableException;
+import io.factoryhub.hub.health.ConnectorProgress;
 import io.factoryhub.hub.support.OrderedLanes;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
+import org.apache.camel.ProducerTemplate;
 import org.apache.camel.Suspendable;
 import org.apache.camel.component.paho.mqtt5.PahoMqtt5Constants;
 import org.apache.camel.component.paho.mqtt5.PahoMqtt5Message;
 import org.apache.camel.support.DefaultConsumer;
 import org.apache.camel.support.SynchronizationAdapter;
+import org.apache.camel.util.ObjectHelper;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttCallback;
 import org.eclipse.paho.mqttv5.client.MqttClient;
@@ -21,7 +28,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * MQTT 5 consumer for durable sessions with manual acknowledgements: a message is acknowledged (PUBACK) only when
- * its exchange completed, and never lost across a restart.
+ * its exchange completed — its event is in the store-and-forward buffer or in the dead-letter topic — and never lost
+ * across a restart.
  *
  * <p>Why not Camel's own consumer (4.17): it sets its callback only after {@code connect()}. A durable session
  * delivers the queued and the unacknowledged messages right after CONNACK; Paho drops those that arrive before a
@@ -31,6 +39,13 @@ import org.slf4j.LoggerFactory;
  * the next session), drains the in-flight exchanges while the client is still connected so their acks go out, and
  * only then disconnects.
  *
+ * <p>No message is left without a way forward. An exchange that fails because of its message (anything thrown past
+ * the normalizer) sends the original payload to the dead-letter flow with the reason, and is acknowledged once the
+ * dead letter is stored. One that fails because the hub cannot take it now (the buffer is full or its disk failed)
+ * puts the session on hold: later messages are left unacknowledged too, so nothing overtakes the first, and after a
+ * back-off (1 s doubling to 30 s) the consumer reconnects; MQTT 5 brokers redeliver every unacknowledged message of a
+ * resumed session, in order, only on a new connection — without that reconnect the receive window stays full for ever.
+ *
  * <p>Messages leave Paho's callback thread at once, onto ordered lanes keyed by MQTT topic: a topic's messages
  * keep their order (one machine's tag), topics run in parallel, and Paho's thread — which also completes SUBACKs —
  * never waits for a route that is still starting.
@@ -38,14 +53,23 @@ import org.slf4j.LoggerFactory;
 final class DurableMqtt5Consumer extends DefaultConsumer implements Suspendable {
 
     private static final Logger LOG = LoggerFactory.getLogger(DurableMqtt5Consumer.class);
+    private static final String DEADLETTER_ENDPOINT = "direct:factory-deadletter";
+    private static final long MIN_HOLD_MS = 1000;
+    private static final long MAX_HOLD_MS = 30_000;
 
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicInteger arrived = new AtomicInteger();
     private final AtomicInteger ignored = new AtomicInteger();
+    private final AtomicInteger holds = new AtomicInteger();
     private final int laneCount;
     private volatile MqttClient client;
     private volatile OrderedLanes lanes;
     private volatile boolean accepting;
+    private volatile boolean holding;
+    private ScheduledExecutorService resync;
+    private ProducerTemplate deadLetters;
+    // replaced by the hub's registry on start; without one (a bare Camel context) counted, not reported
+    private ConnectorProgress.Tracker progress = new ConnectorProgress().track("untracked");
 
     DurableMqtt5Consumer(DurableMqtt5Endpoint endpoint, Processor processor, int laneCount) {
         super(endpoint, processor);
@@ -61,18 +85,33 @@ final class DurableMqtt5Consumer extends DefaultConsumer implements Suspendable 
     protected void doStart() throws Exception {
         super.doStart();
         accepting = true;
+        holding = false;
+        deadLetters = getEndpoint().getCamelContext().createProducerTemplate();
+        ConnectorProgress registry = getEndpoint().getCamelContext().getRegistry().findSingleByType(ConnectorProgress.class);
+        if (registry != null) {
+            progress = registry.track(getRouteId());
+        }
+        resync = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread thread = new Thread(r, "mqtt-resync-" + getRouteId());
+            thread.setDaemon(true);
+            return thread;
+        });
         // the broker sends at most receive-maximum (65535) unacknowledged messages: the lanes never fill up
         lanes = new OrderedLanes("mqtt-" + getRouteId(), laneCount, 65_535, -1);
         if (client == null) {
-            MqttClient created = getEndpoint().newClient();
-            created.setManualAcks(getEndpoint().getConfiguration().isManualAcksEnabled());
-            created.setCallback(new Callback(created));
-            IMqttToken connected = created.connectWithResult(getEndpoint().connectionOptions());
-            LOG.info("MQTT consumer {} connected to {} (session present: {})", created.getClientId(),
-                    getEndpoint().getConfiguration().getBrokerUrl(), connected.getSessionPresent());
-            client = created;
+            client = connect();
         }
         subscribe(client);
+    }
+
+    private MqttClient connect() throws MqttException {
+        MqttClient created = getEndpoint().newClient();
+        created.setManualAcks(getEndpoint().getConfiguration().isManualAcksEnabled());
+        created.setCallback(new Callback(created));
+        IMqttToken connected = created.connectWithResult(getEndpoint().connectionOptions());
+        LOG.info("MQTT consumer {} connected to {} (session present: {})", created.getClientId(),
+                getEndpoint().getConfiguration().getBrokerUrl(), connected.getSessionPresent());
+        return created;
     }
 
     @Override
@@ -91,6 +130,10 @@ final class DurableMqtt5Consumer extends DefaultConsumer implements Suspendable 
     protected void doStop() throws Exception {
         accepting = false;
         super.doStop();
+        if (resync != null) {
+            resync.shutdownNow();
+            resync = null;
+        }
         MqttClient stopping = client;
         client = null;
         if (lanes != null) {
@@ -108,6 +151,14 @@ final class DurableMqtt5Consumer extends DefaultConsumer implements Suspendable 
             }
             stopping.close();
         }
+        if (deadLetters != null) {
+            deadLetters.stop();
+            deadLetters = null;
+        }
+        ConnectorProgress registry = getEndpoint().getCamelContext().getRegistry().findSingleByType(ConnectorProgress.class);
+        if (registry != null) {
+            registry.untrack(getRouteId());
+        }
     }
 
     private void subscribe(MqttClient target) throws MqttException {
@@ -123,21 +174,97 @@ final class DurableMqtt5Consumer extends DefaultConsumer implements Suspendable 
         in.setHeader(PahoMqtt5Constants.CAMEL_PAHO_MSG_PROPERTIES, message.getProperties());
         exchange.setIn(in);
         inFlight.incrementAndGet();
+        progress.started();
         exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
             @Override
             public void onComplete(Exchange completed) {
                 inFlight.decrementAndGet();
+                progress.finished();
                 acknowledge(source, message);
             }
 
             @Override
             public void onFailure(Exchange failed) {
-                // not acknowledged: the broker redelivers it in the next session
                 inFlight.decrementAndGet();
-                LOG.debug("MQTT message {} not acknowledged: exchange {} failed", message.getId(), failed.getExchangeId());
+                progress.finished();
+                Exception cause = failed.getException();
+                if (ObjectHelper.getException(BufferUnavailableException.class, cause) != null) {
+                    hold(source, cause.getMessage());
+                } else {
+                    deadLetter(source, topic, message, failed);
+                }
             }
         });
         return exchange;
+    }
+
+    /**
+     * The original message, untouched, to the dead-letter flow with why its exchange failed; acknowledged once the
+     * dead letter is stored. Asynchronous: this runs on the thread that completed the exchange, maybe the buffer's.
+     */
+    private void deadLetter(MqttClient source, String topic, MqttMessage message, Exchange failed) {
+        Exception cause = failed.getException();
+        Exchange letter = createExchange(false);
+        letter.getMessage().setBody(message.getPayload());
+        letter.getMessage().setHeader("factory_error", cause == null ? "exchange failed" : cause.getMessage());
+        letter.getMessage().setHeader("factory_error_type", cause == null ? "unknown" : cause.getClass().getName());
+        letter.getMessage().setHeader("factory_source_protocol", "mqtt");
+        letter.getMessage().setHeader("factory_source_address", topic);
+        letter.getMessage().setHeader("factory_connector", failed.getMessage().getHeader("factory_connector", getRouteId(), String.class));
+        deadLetters.asyncSend(DEADLETTER_ENDPOINT, letter).whenComplete((stored, error) -> {
+            Exception why = error instanceof Exception e ? e : stored == null ? null : stored.getException();
+            if (error == null && why == null) {
+                acknowledge(source, message);
+            } else {
+                hold(source, "dead letter not stored: " + (why == null ? String.valueOf(error) : why.getMessage()));
+            }
+        });
+    }
+
+    /**
+     * Leaves this and every later message of the session unacknowledged, then reconnects after a back-off so the
+     * broker redelivers them in order. One hold at a time; a hold that ends while the cause persists holds again.
+     */
+    private void hold(MqttClient source, String reason) {
+        if (source != client || holding) {
+            return; // a late failure of an earlier session, or already on hold
+        }
+        holding = true;
+        progress.held(reason);
+        long delay = Math.min(MAX_HOLD_MS, MIN_HOLD_MS << Math.min(holds.getAndIncrement(), 5));
+        LOG.warn("MQTT consumer {} holds its session for {} ms, messages stay unacknowledged in the broker: {}",
+                source.getClientId(), delay, reason);
+        ScheduledExecutorService scheduler = resync;
+        if (scheduler != null) {
+            scheduler.schedule(() -> reconnect(source), delay, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** A new connection of the same session: the broker redelivers what is unacknowledged, then what it queued. */
+    private void reconnect(MqttClient held) {
+        if (held != client || !isRunAllowed()) {
+            return;
+        }
+        try {
+            if (held.isConnected()) {
+                held.disconnect();
+            }
+            held.close();
+        } catch (MqttException e) {
+            LOG.debug("MQTT consumer {}: closing the held connection: {}", held.getClientId(), e.getMessage());
+        }
+        try {
+            MqttClient resumed = connect();
+            client = resumed;
+            holding = false;
+            progress.held(null);
+            subscribe(resumed);
+        } catch (MqttException e) {
+            LOG.warn("MQTT consumer {} cannot reconnect yet: {}", held.getClientId(), e.getMessage());
+            client = held; // keep the identity of the held session so the retry below applies to it
+            holding = false;
+            hold(held, "reconnect failed: " + e.getMessage());
+        }
     }
 
     private void acknowledge(MqttClient source, MqttMessage message) {
@@ -171,9 +298,10 @@ final class DurableMqtt5Consumer extends DefaultConsumer implements Suspendable 
         }
 
         private void process(String topic, MqttMessage message) {
-            if (!accepting) {
+            if (!accepting || holding || owner != client) {
+                // suspended, stopping, on hold, or of a connection given up: left unacknowledged, redelivered in order
                 ignored.incrementAndGet();
-                return; // suspended or stopping: left unacknowledged, redelivered in the next session
+                return;
             }
             Exchange exchange = createExchange(owner, topic, message);
             getAsyncProcessor().process(exchange, defaultConsumerCallback(exchange, true));

@@ -23,7 +23,9 @@ final class DurableMqtt5Endpoint extends PahoMqtt5Endpoint {
     }
 
     MqttConnectionOptions connectionOptions() {
-        return createMqttConnectionOptions();
+        MqttConnectionOptions options = createMqttConnectionOptions();
+        options.setMaximumPacketSize(((DurableMqtt5Component) getComponent()).maximumPacketSize());
+        return options;
     }
 
     /** A new client with the endpoint's id (or a generated one) and persistence. */

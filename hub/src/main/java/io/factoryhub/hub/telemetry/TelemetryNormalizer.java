@@ -28,6 +28,11 @@ public class TelemetryNormalizer implements Processor {
     private static final Map<String, String> WELL_KNOWN_UNITS = Map.of("vibration", "mm/s", "temperature", "degC");
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
+    /**
+     * Longest machine id, device id, tag, site, line or unit taken: they become the record key and header values, and a
+     * field of any length would make records Kafka refuses (a 400 KB machineId made a 1.2 MB record).
+     */
+    static final int MAX_NAME_LENGTH = 256;
 
     private final Clock clock;
     private final TelemetryEventWriter writer = new TelemetryEventWriter(MAPPER);
@@ -64,6 +69,7 @@ public class TelemetryNormalizer implements Processor {
         if (reading.unit() == null) {
             reading = withUnit(reading, WELL_KNOWN_UNITS.get(reading.tag()));
         }
+        checkNames(reading);
         Instant ingestTime = clock.instant();
         in.setBody(writer.write(reading, ingestTime, protocol == null ? format : protocol, address, connector));
         in.setHeader(KAFKA_KEY, reading.machineId());
@@ -108,6 +114,22 @@ public class TelemetryNormalizer implements Processor {
         long size = body instanceof byte[] bytes ? bytes.length : body instanceof String text ? text.length() : 0;
         if (size > maxPayloadBytes) {
             throw new InvalidTelemetryException("payload of " + size + " bytes exceeds the limit of " + maxPayloadBytes + " bytes");
+        }
+    }
+
+    private static void checkNames(Reading reading) {
+        checkName("machineId", reading.machineId());
+        checkName("deviceId", reading.deviceId());
+        checkName("tag", reading.tag());
+        checkName("site", reading.site());
+        checkName("line", reading.line());
+        checkName("unit", reading.unit());
+    }
+
+    private static void checkName(String field, String value) {
+        if (value != null && value.length() > MAX_NAME_LENGTH) {
+            throw new InvalidTelemetryException(field + " of " + value.length() + " characters exceeds the limit of "
+                    + MAX_NAME_LENGTH);
         }
     }
 

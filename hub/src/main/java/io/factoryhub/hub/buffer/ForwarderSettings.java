@@ -1,0 +1,8 @@
+package io.factoryhub.hub.buffer;
+
+/**
+ * @param batchRecords records read, sent and trimmed together: also the most a crash or a failed send repeats
+ * @param batchBytes   and at most about this many bytes per batch
+ */
+record ForwarderSettings(int batchRecords, long batchBytes, String deadletterTopic) {
+}

@@ -1,0 +1,319 @@
+package io.factoryhub.hub.buffer;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.errors.InvalidTopicException;
+import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.header.internals.RecordHeader;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Drains the log into Kafka on one thread, in log order: reads a batch from the head, sends it, and trims it from the
+ * log only once Kafka acknowledged every record of it. So per key (machine) records reach Kafka in the order they were
+ * accepted, and a crash or a failed send repeats at most one batch.
+ *
+ * <p>A batch that fails for a reason that is not the records' own (Kafka unreachable, timeouts, no leader, not
+ * authorized) is sent again, whole, with a fresh producer, after a back-off of 0.5 s doubling to 10 s, for as long as
+ * it takes: an outage of any length loses nothing. A record Kafka refuses for good (too large for its topic, invalid
+ * topic) goes to the dead-letter topic with the reason, and the batch goes on.
+ */
+final class KafkaForwarder implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(KafkaForwarder.class);
+    private static final long MIN_BACKOFF_MS = 500;
+    private static final long MAX_BACKOFF_MS = 10_000;
+    /** A dead letter's payload is cut to this when the dead-letter topic refuses it whole. */
+    private static final int DEADLETTER_FALLBACK_BYTES = 512 * 1024;
+
+    private final RecordLog log;
+    private final Map<String, Object> producerConfig;
+    private final ForwarderSettings settings;
+    private final Consumer<String> ensureTopic;
+    private final ForwardingState state;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition appended = lock.newCondition();
+    private final Set<String> knownTopics = new HashSet<>();
+    private final Thread thread;
+    private volatile boolean running = true;
+    private volatile KafkaProducer<byte[], byte[]> producer;
+    private long cursor;
+    private int failedAttempts;
+
+    /**
+     * @param producerConfig bootstrap servers and tuning; serializers, acks, idempotence and timeouts are set here
+     * @param ensureTopic    creates a topic the hub has not written to yet when it is missing (throws when it cannot)
+     */
+    KafkaForwarder(RecordLog log, Map<String, Object> producerConfig, ForwarderSettings settings,
+            Consumer<String> ensureTopic, ForwardingState state) {
+        this.log = log;
+        this.producerConfig = Map.copyOf(producerConfig);
+        this.settings = settings;
+        this.ensureTopic = ensureTopic;
+        this.state = state;
+        this.thread = new Thread(this::run, "buffer-forwarder");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    /** Wakes the forwarder: records were appended. */
+    void wake() {
+        lock.lock();
+        try {
+            appended.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void run() {
+        while (running) {
+            try {
+                List<RecordLog.Entry> batch = log.readAfter(cursor, settings.batchRecords(), settings.batchBytes());
+                if (batch.isEmpty()) {
+                    state.head(0);
+                    awaitAppend();
+                    continue;
+                }
+                state.head(BufferedRecordCodec.acceptedAt(batch.get(0).bytes()));
+                if (forward(batch)) {
+                    long last = batch.get(batch.size() - 1).seq();
+                    log.trimThrough(last);
+                    cursor = last;
+                    failedAttempts = 0;
+                    state.failingSince().ifPresent(since -> LOG.info("Kafka accepts records again (refused since {}); "
+                            + "draining the store-and-forward buffer, {} record(s) in it", since, log.records()));
+                    state.sent(batch.size());
+                } else {
+                    backOff();
+                }
+            } catch (IOException e) {
+                LOG.error("Store-and-forward buffer: cannot read the log: {}", e.toString());
+                backOff();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException e) {
+                // never let the only thread that drains the buffer die
+                LOG.error("Store-and-forward buffer: unexpected error while forwarding", e);
+                backOff();
+            }
+        }
+    }
+
+    /** True once Kafka holds every record of the batch (or its dead letter); false to try the whole batch again. */
+    private boolean forward(List<RecordLog.Entry> batch) throws InterruptedException {
+        List<BufferedRecord> records = new ArrayList<>(batch.size());
+        for (RecordLog.Entry entry : batch) {
+            try {
+                records.add(BufferedRecordCodec.decode(entry.bytes()));
+            } catch (IOException e) {
+                LOG.error("Store-and-forward buffer: record {} is unreadable and skipped: {}", entry.seq(), e.getMessage());
+            }
+        }
+        try {
+            ensureTopics(records);
+            KafkaProducer<byte[], byte[]> current = producer();
+            List<Future<RecordMetadata>> acks = new ArrayList<>(records.size());
+            for (BufferedRecord record : records) {
+                acks.add(current.send(toProducerRecord(record)));
+            }
+            current.flush();
+            List<Refused> refused = new ArrayList<>();
+            for (int i = 0; i < acks.size(); i++) {
+                try {
+                    acks.get(i).get();
+                } catch (ExecutionException e) {
+                    if (!isTheRecordsFault(e.getCause())) {
+                        throw e;
+                    }
+                    refused.add(new Refused(records.get(i), e.getCause()));
+                }
+            }
+            for (Refused one : refused) {
+                deadLetter(current, one);
+            }
+            return true;
+        } catch (ExecutionException e) {
+            fail(e.getCause());
+            return false;
+        } catch (RuntimeException e) {
+            fail(e);
+            return false;
+        }
+    }
+
+    private record Refused(BufferedRecord record, Throwable reason) {
+    }
+
+    private static boolean isTheRecordsFault(Throwable error) {
+        return error instanceof RecordTooLargeException || error instanceof InvalidTopicException
+                || error instanceof SerializationException;
+    }
+
+    /**
+     * The refused record, byte for byte, on the dead-letter topic with the reason; cut when that topic refuses it whole
+     * (a dead-letter topic created elsewhere may have Kafka's 1 MB default limit).
+     */
+    private void deadLetter(KafkaProducer<byte[], byte[]> current, Refused refused) throws ExecutionException, InterruptedException {
+        BufferedRecord original = refused.record();
+        LOG.warn("Kafka refused a record for {} ({}): sent to {} instead", original.topic(), refused.reason().getMessage(),
+                settings.deadletterTopic());
+        ProducerRecord<byte[], byte[]> letter = deadLetterRecord(original, refused.reason(), original.value());
+        try {
+            current.send(letter).get();
+        } catch (ExecutionException e) {
+            if (!(e.getCause() instanceof RecordTooLargeException) || original.value() == null) {
+                throw e;
+            }
+            byte[] cut = Arrays.copyOf(original.value(), Math.min(original.value().length, DEADLETTER_FALLBACK_BYTES));
+            ProducerRecord<byte[], byte[]> shorter = deadLetterRecord(original, refused.reason(), cut);
+            shorter.headers().add("factory_payload_truncated", bytes("true"));
+            shorter.headers().add("factory_payload_bytes", bytes(Integer.toString(original.value().length)));
+            current.send(shorter).get();
+        }
+        state.addDeadLetter();
+    }
+
+    private ProducerRecord<byte[], byte[]> deadLetterRecord(BufferedRecord original, Throwable reason, byte[] value) {
+        ProducerRecord<byte[], byte[]> letter = new ProducerRecord<>(settings.deadletterTopic(), null, original.acceptedAt(),
+                original.key(), value);
+        original.headers().forEach(h -> letter.headers().add(h.name(), h.value()));
+        letter.headers().add("factory_error", bytes("Kafka refused the record for topic " + original.topic() + ": "
+                + reason.getMessage()));
+        letter.headers().add("factory_error_type", bytes(reason.getClass().getName()));
+        letter.headers().add("factory_original_topic", bytes(original.topic()));
+        return letter;
+    }
+
+    private static byte[] bytes(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static ProducerRecord<byte[], byte[]> toProducerRecord(BufferedRecord record) {
+        ProducerRecord<byte[], byte[]> out = new ProducerRecord<>(record.topic(), null, record.acceptedAt(), record.key(),
+                record.value());
+        record.headers().forEach(h -> out.headers().add(new RecordHeader(h.name(), h.value())));
+        return out;
+    }
+
+    private void ensureTopics(List<BufferedRecord> records) {
+        for (BufferedRecord record : records) {
+            if (!knownTopics.contains(record.topic())) {
+                ensureTopic.accept(record.topic());
+                knownTopics.add(record.topic());
+            }
+        }
+    }
+
+    private KafkaProducer<byte[], byte[]> producer() {
+        if (producer == null) {
+            producer = new KafkaProducer<>(producerConfig, new ByteArraySerializer(), new ByteArraySerializer());
+        }
+        return producer;
+    }
+
+    /** A producer that failed may be left unusable (an idempotent one after a delivery timeout): start afresh. */
+    private void fail(Throwable error) {
+        String message = error.getClass().getSimpleName() + ": " + error.getMessage();
+        if (state.failingSince().isEmpty()) {
+            LOG.warn("Kafka does not accept records ({}): they stay in the store-and-forward buffer and are sent again", message);
+        } else {
+            LOG.debug("Kafka still does not accept records: {}", message);
+        }
+        state.failed(message);
+        closeProducer();
+    }
+
+    private void closeProducer() {
+        KafkaProducer<byte[], byte[]> current = producer;
+        producer = null;
+        if (current != null) {
+            current.close(Duration.ZERO);
+        }
+    }
+
+    private void backOff() {
+        long delay = Math.min(MAX_BACKOFF_MS, MIN_BACKOFF_MS << Math.min(failedAttempts, 10));
+        failedAttempts++;
+        sleep(delay);
+    }
+
+    private void awaitAppend() throws InterruptedException {
+        lock.lock();
+        try {
+            appended.await(200, TimeUnit.MILLISECONDS);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void sleep(long millis) {
+        lock.lock();
+        try {
+            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+            while (running && System.nanoTime() < deadline) {
+                appended.awaitNanos(deadline - System.nanoTime()); // woken early only to stop
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** True once everything appended so far is in Kafka. */
+    boolean drained() {
+        return log.records() == 0;
+    }
+
+    /**
+     * Gives the forwarder up to {@code drainTimeout} to send what the log holds (when Kafka takes it), then stops it;
+     * what is left stays on disk and is sent on the next start.
+     */
+    void close(Duration drainTimeout) {
+        long deadline = System.nanoTime() + drainTimeout.toNanos();
+        while (!drained() && state.failingSince().isEmpty() && System.nanoTime() < deadline) {
+            sleepQuietly();
+        }
+        running = false;
+        closeProducer(); // aborts a send waiting for an unreachable Kafka
+        thread.interrupt();
+        try {
+            thread.join(TimeUnit.SECONDS.toMillis(10));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        close(Duration.ZERO);
+    }
+
+    private static void sleepQuietly() {
+        try {
+            Thread.sleep(50);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
