@@ -31,13 +31,15 @@ public final class CdcTestDatabase implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final TestPlant plant;
+    private final String bootstrapServers;
     private final String name;
     private final Path dir;
     private final HubConfig config;
     private CdcEngine engine;
 
-    private CdcTestDatabase(TestPlant plant, String name, Path dir, HubConfig config) {
+    private CdcTestDatabase(TestPlant plant, String bootstrapServers, String name, Path dir, HubConfig config) {
         this.plant = plant;
+        this.bootstrapServers = bootstrapServers;
         this.name = name;
         this.dir = dir;
         this.config = config;
@@ -45,6 +47,11 @@ public final class CdcTestDatabase implements AutoCloseable {
 
     /** Debezium overrides on top of the repo's file, e.g. a shorter restart wait. */
     public static CdcTestDatabase create(TestPlant plant, String name, Map<String, String> debeziumOverrides) {
+        return create(plant, name, debeziumOverrides, plant.bootstrapServers());
+    }
+
+    /** CDC into another Kafka than the plant's (e.g. one behind a proxy a fault test cuts). */
+    public static CdcTestDatabase create(TestPlant plant, String name, Map<String, String> debeziumOverrides, String bootstrapServers) {
         try {
             EmbeddedPostgres pg = plant.postgres();
             pg.createDatabase(name);
@@ -64,13 +71,13 @@ public final class CdcTestDatabase implements AutoCloseable {
                     .with("factory.data-dir", dir.resolve("data").toString())
                     .with("factory.cdc.config", file.toString())
                     .with("factory.cdc.slot-wait-ms", "20000")
-                    .with("factory.kafka.bootstrap-servers", plant.bootstrapServers())
+                    .with("factory.kafka.bootstrap-servers", bootstrapServers)
                     .with("mes.host", "localhost")
                     .with("mes.port", Integer.toString(pg.port()))
                     .with("mes.database", name)
                     .with("mes.user", pg.user())
                     .with("mes.password", TestPlant.MES_PASSWORD);
-            return new CdcTestDatabase(plant, name, dir, config);
+            return new CdcTestDatabase(plant, bootstrapServers, name, dir, config);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (SQLException e) {
@@ -140,7 +147,7 @@ public final class CdcTestDatabase implements AutoCloseable {
     }
 
     public KafkaRecords records(String table) {
-        return new KafkaRecords(plant.bootstrapServers(), topic(table));
+        return new KafkaRecords(bootstrapServers, topic(table));
     }
 
     public static JsonNode json(ConsumerRecord<String, String> record) {

@@ -31,13 +31,30 @@ import org.slf4j.LoggerFactory;
  * {@code ChangeConsumer} offsets are committed only after Kafka acknowledged the whole batch (the documented
  * duplicate bound: the batch in flight), the configuration stays in Debezium's own property names
  * ({@code cdc/debezium.properties}), and no Camel route sits between two Kafka clients.
+ *
+ * <p>A Kafka outage of any length stops nothing for good: the batch in flight is sent again until Kafka takes it
+ * ({@link KafkaChangeWriter}), {@link #state()} is RETRYING meanwhile, and CDC goes on by itself.
  */
 public final class CdcEngine implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(CdcEngine.class);
 
-    /** Where the engine is: STARTING, RUNNING, FAILED (with a message), STOPPED. */
-    public enum State { STARTING, RUNNING, FAILED, STOPPED }
+    /**
+     * Where the engine is: STARTING, RUNNING, RETRYING (Kafka does not take the batch in flight: it is sent again
+     * until it does, see {@link #kafkaOutage()}), FAILED (with a message), STOPPED.
+     */
+    public enum State { STARTING, RUNNING, RETRYING, FAILED, STOPPED }
+
+    /**
+     * How long the producer waits for Kafka before an attempt at a batch counts as failed: the outage shows in
+     * {@code /health} after about this long, and the writer retries with a new producer. A producer left to wait
+     * without limit hides the outage for as long as it lasts.
+     */
+    private static final int DELIVERY_TIMEOUT_MS = 30_000;
+    /** Also how long creating a topic may take before the attempt counts as failed. */
+    private static final int REQUEST_TIMEOUT_MS = 15_000;
+    /** A new producer's first send waits this long for metadata when Kafka is away. */
+    private static final int MAX_BLOCK_MS = 10_000;
 
     private final CdcSettings settings;
     private final String bootstrapServers;
@@ -46,7 +63,6 @@ public final class CdcEngine implements AutoCloseable {
     private final AtomicReference<String> failure = new AtomicReference<>();
     private DebeziumEngine<ChangeEvent<String, String>> engine;
     private ExecutorService executor;
-    private KafkaProducer<String, String> producer;
     private Admin admin;
     private KafkaChangeWriter writer;
 
@@ -98,9 +114,11 @@ public final class CdcEngine implements AutoCloseable {
             fail("Cannot create " + settings.offsetsFile().getParent() + ": " + e.getMessage(), e);
             return this;
         }
-        producer = new KafkaProducer<>(producerConfig(), new StringSerializer(), new StringSerializer());
-        admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers));
-        writer = new KafkaChangeWriter(producer, admin, this::writeFailed);
+        admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, REQUEST_TIMEOUT_MS,
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, REQUEST_TIMEOUT_MS));
+        writer = new KafkaChangeWriter(() -> new KafkaProducer<>(producerConfig(), new StringSerializer(), new StringSerializer()),
+                admin, this::writeFailed);
         engine = DebeziumEngine.create(Json.class)
                 .using(settings.debezium())
                 .notifying(writer)
@@ -124,7 +142,13 @@ public final class CdcEngine implements AutoCloseable {
     }
 
     public State state() {
-        return state.get();
+        State current = state.get();
+        return current == State.RUNNING && kafkaOutage().isPresent() ? State.RETRYING : current;
+    }
+
+    /** Why the batch in flight is being sent again, while Kafka does not take it. */
+    public Optional<KafkaOutage> kafkaOutage() {
+        return writer == null ? Optional.empty() : writer.outage();
     }
 
     /** Why CDC is not running, when it failed. */
@@ -147,14 +171,16 @@ public final class CdcEngine implements AutoCloseable {
         config.put(ProducerConfig.ACKS_CONFIG, "all");
         config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         config.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5);
-        // Kafka unavailable: keep retrying (the engine waits) rather than fail the batch
-        config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Integer.MAX_VALUE);
+        config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, DELIVERY_TIMEOUT_MS);
+        config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, REQUEST_TIMEOUT_MS);
+        config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, MAX_BLOCK_MS);
         config.put(ProducerConfig.CLIENT_ID_CONFIG, "factory-hub-mes-cdc");
         return config;
     }
 
     private void writeFailed(Throwable error) {
-        fail("MES CDC stopped: Kafka refused change events (" + rootMessage(error) + "); they are sent again on restart", error);
+        fail("MES CDC stopped: Kafka refused change events for good (" + rootMessage(error) + "); nothing was skipped, "
+                + "they are sent again when the hub restarts after the cause is fixed", error);
         // closing from the engine's own thread would wait for itself
         new Thread(this::close, "mes-cdc-stop").start();
     }
@@ -168,7 +194,7 @@ public final class CdcEngine implements AutoCloseable {
         }
     }
 
-    private static String rootMessage(Throwable error) {
+    static String rootMessage(Throwable error) {
         Throwable root = error;
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
@@ -199,7 +225,7 @@ public final class CdcEngine implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
-            producer.close(timeout);
+            writer.close(timeout);
             admin.close(timeout);
             engine = null;
         }

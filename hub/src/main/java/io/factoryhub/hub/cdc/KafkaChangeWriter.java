@@ -1,25 +1,35 @@
 package io.factoryhub.hub.cdc;
 
 import io.factoryhub.hub.FactoryTopics;
+import io.factoryhub.hub.support.Backoff;
+import io.factoryhub.hub.support.KafkaErrors;
 
 import io.debezium.engine.ChangeEvent;
 import io.debezium.engine.DebeziumEngine;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.LeaderNotAvailableException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,51 +39,156 @@ import org.slf4j.LoggerFactory;
  * value = envelope JSON or null for a tombstone) and marks it processed only once Kafka acknowledged all of it,
  * so the engine commits offsets behind what is durable: a crash repeats at most the batch in flight.
  *
- * <p>Never throws into the engine. A batch Kafka refuses for good (e.g. not authorized) is not marked processed;
- * {@code onFatal} is told, which stops CDC with the reason instead of skipping changes.
+ * <p>Kafka unreachable for any length of time: the batch is sent again, whole, with a back-off (1 s doubling to
+ * 30 s) and a new producer each time (an idempotent producer whose batches expired may stay unusable), until Kafka
+ * acknowledges it or CDC closes; meanwhile {@link #outage()} says why. The engine hands batches over one at a time,
+ * so nothing later is written while one is retried. Records of a failed attempt may still have reached Kafka: they
+ * are the duplicates, at most the batch once per attempt, and the first copy of each keeps commit order (each
+ * producer writes in order per partition, and each attempt starts again from the batch's first record).
+ *
+ * <p>Never throws into the engine. A batch Kafka refuses for good (e.g. not authorized, record too large) is not
+ * marked processed; {@code onFatal} is told, which stops CDC with the reason instead of skipping changes. Once a
+ * batch was left unmarked (refused, or CDC closing), every later batch is left too: marking one would commit
+ * offsets past the changes that are not in Kafka.
  */
 final class KafkaChangeWriter implements DebeziumEngine.ChangeConsumer<ChangeEvent<String, String>> {
 
     private static final Logger LOG = LoggerFactory.getLogger(KafkaChangeWriter.class);
+    private static final long MAX_BACKOFF_MS = 30_000;
 
-    private final KafkaProducer<String, String> producer;
+    private final Supplier<Producer<String, String>> producers;
     private final Admin admin;
     private final Consumer<Throwable> onFatal;
     private final Set<String> knownTopics = new HashSet<>();
     private final AtomicLong written = new AtomicLong();
-    private volatile boolean closing;
+    private final AtomicReference<KafkaOutage> outage = new AtomicReference<>();
+    private final Backoff backoff = new Backoff(MAX_BACKOFF_MS);
+    private final CountDownLatch closing = new CountDownLatch(1);
+    private volatile Producer<String, String> producer;
+    private volatile boolean abandoned;
 
-    KafkaChangeWriter(KafkaProducer<String, String> producer, Admin admin, Consumer<Throwable> onFatal) {
-        this.producer = producer;
+    /** What each attempt at a batch came to. */
+    private enum Outcome { WRITTEN, CLOSING, REFUSED }
+
+    /**
+     * @param producers makes the producer, at start and again after a failed attempt
+     */
+    KafkaChangeWriter(Supplier<Producer<String, String>> producers, Admin admin, Consumer<Throwable> onFatal) {
+        this.producers = producers;
         this.admin = admin;
         this.onFatal = onFatal;
     }
 
     @Override
     public void handleBatch(List<ChangeEvent<String, String>> records, DebeziumEngine.RecordCommitter<ChangeEvent<String, String>> committer) {
+        if (abandoned) {
+            return;
+        }
         try {
-            ensureTopics(records);
-            List<Future<RecordMetadata>> acks = new ArrayList<>(records.size());
-            for (ChangeEvent<String, String> record : records) {
-                acks.add(producer.send(new ProducerRecord<>(record.destination(), record.key(), record.value())));
-            }
-            for (Future<RecordMetadata> ack : acks) {
-                if (!await(ack)) {
-                    LOG.info("CDC stopping with a batch of {} changes not yet acknowledged by Kafka: they are sent again on restart", records.size());
-                    return;
+            Outcome outcome = writeUntilAcknowledged(records);
+            if (outcome == Outcome.WRITTEN) {
+                for (ChangeEvent<String, String> record : records) {
+                    committer.markProcessed(record);
                 }
+                committer.markBatchFinished();
+                written.addAndGet(records.size());
+                return;
             }
-            for (ChangeEvent<String, String> record : records) {
-                committer.markProcessed(record);
+            if (outcome == Outcome.CLOSING) {
+                LOG.info("CDC stopping with a batch of {} changes not yet acknowledged by Kafka: they are sent again on restart", records.size());
             }
-            committer.markBatchFinished();
-            written.addAndGet(records.size());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (ExecutionException e) {
-            onFatal.accept(e.getCause());
         } catch (RuntimeException e) {
             onFatal.accept(e);
+        }
+        abandoned = true;
+    }
+
+    /** Sends the batch until Kafka acknowledged every record, CDC closes, or Kafka refuses it for good. */
+    private Outcome writeUntilAcknowledged(List<ChangeEvent<String, String>> records) throws InterruptedException {
+        while (closing.getCount() > 0) {
+            Throwable error;
+            try {
+                if (!attempt(records)) {
+                    return Outcome.CLOSING;
+                }
+                recovered();
+                return Outcome.WRITTEN;
+            } catch (ExecutionException e) {
+                error = e.getCause();
+            } catch (KafkaException e) {
+                error = e;
+            }
+            if (closing.getCount() == 0) {
+                break;
+            }
+            if (!KafkaErrors.retriable(error)) {
+                onFatal.accept(error);
+                return Outcome.REFUSED;
+            }
+            awaitRetry(error, records.size());
+        }
+        return Outcome.CLOSING;
+    }
+
+    /** One try at the whole batch; false when CDC closes before Kafka acknowledged it. */
+    private boolean attempt(List<ChangeEvent<String, String>> records) throws InterruptedException, ExecutionException {
+        ensureTopics(records);
+        Producer<String, String> current = producer();
+        List<Future<RecordMetadata>> acks = new ArrayList<>(records.size());
+        for (ChangeEvent<String, String> record : records) {
+            Future<RecordMetadata> ack = current.send(new ProducerRecord<>(record.destination(), record.key(), record.value()));
+            if (ack.isDone()) {
+                // failed at once (e.g. no metadata within max.block.ms): each further send would wait as long
+                ack.get();
+            }
+            acks.add(ack);
+        }
+        for (Future<RecordMetadata> ack : acks) {
+            if (!await(ack)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** After a failed attempt: a new producer for the next one, due after the back-off (or CDC closing). */
+    private void awaitRetry(Throwable error, int batchSize) throws InterruptedException {
+        discardProducer();
+        backoff.failed(System.currentTimeMillis());
+        KafkaOutage previous = outage.get();
+        KafkaOutage now = new KafkaOutage(CdcEngine.rootMessage(error), backoff.failures(),
+                previous == null ? Instant.now() : previous.since());
+        outage.set(now);
+        long waitMs = backoff.waitMs(System.currentTimeMillis());
+        LOG.warn("Kafka unreachable: the batch of {} MES changes in flight is sent again in {} s (attempt {} failed: {})",
+                batchSize, waitMs / 1000, now.retries(), now.error());
+        closing.await(waitMs, TimeUnit.MILLISECONDS);
+    }
+
+    private void recovered() {
+        backoff.succeeded();
+        KafkaOutage ended = outage.getAndSet(null);
+        if (ended != null) {
+            LOG.info("Kafka acknowledged the MES changes again after {} failed attempts, {} s: CDC goes on", ended.retries(),
+                    Duration.between(ended.since(), Instant.now()).toSeconds());
+        }
+    }
+
+    private Producer<String, String> producer() {
+        if (producer == null) {
+            producer = producers.get();
+        }
+        return producer;
+    }
+
+    /** Records it still holds are dropped: the batch is sent whole again. */
+    private void discardProducer() {
+        Producer<String, String> failed = producer;
+        producer = null;
+        if (failed != null) {
+            failed.close(Duration.ZERO);
         }
     }
 
@@ -84,7 +199,7 @@ final class KafkaChangeWriter implements DebeziumEngine.ChangeConsumer<ChangeEve
                 ack.get(1, TimeUnit.SECONDS);
                 return true;
             } catch (TimeoutException e) {
-                if (closing) {
+                if (closing.getCount() == 0) {
                     return false;
                 }
             }
@@ -94,11 +209,13 @@ final class KafkaChangeWriter implements DebeziumEngine.ChangeConsumer<ChangeEve
     /**
      * Topics are created with one partition on first sight: every change of a table, and the transaction
      * markers, stay in commit order for consumers such as the audit verb. Existing topics are left as they are.
+     * A topic counts as known once it exists with a leader, so a retry after Kafka was away checks again.
      */
     private void ensureTopics(List<ChangeEvent<String, String>> records) throws InterruptedException, ExecutionException {
+        Set<String> seen = new HashSet<>(knownTopics);
         List<NewTopic> missing = new ArrayList<>();
         for (ChangeEvent<String, String> record : records) {
-            if (knownTopics.add(record.destination())) {
+            if (seen.add(record.destination())) {
                 missing.add(new NewTopic(record.destination(), 1, (short) -1));
             }
         }
@@ -110,20 +227,39 @@ final class KafkaChangeWriter implements DebeziumEngine.ChangeConsumer<ChangeEve
                 created.getValue().get();
             } catch (ExecutionException e) {
                 if (!(e.getCause() instanceof TopicExistsException)) {
-                    knownTopics.remove(created.getKey());
                     throw e;
                 }
             }
         }
-        // see FactoryTopics.awaitLeaders: sending into a topic without a leader yet once failed CDC under load
-        FactoryTopics.awaitLeaders(admin, missing.stream().map(NewTopic::name).toList());
+        try {
+            // see FactoryTopics.awaitLeaders: sending into a topic without a leader yet once failed CDC under load
+            FactoryTopics.awaitLeaders(admin, missing.stream().map(NewTopic::name).toList());
+        } catch (IllegalStateException e) {
+            throw new LeaderNotAvailableException(e.getMessage());
+        }
+        missing.forEach(topic -> knownTopics.add(topic.name()));
     }
 
     long written() {
         return written.get();
     }
 
+    /** Why the batch in flight is being retried, while it is. */
+    Optional<KafkaOutage> outage() {
+        return Optional.ofNullable(outage.get());
+    }
+
+    /** Stops retrying: the batch in flight is left for the next start. */
     void closing() {
-        closing = true;
+        closing.countDown();
+    }
+
+    /** After the engine stopped. */
+    void close(Duration timeout) {
+        Producer<String, String> last = producer;
+        producer = null;
+        if (last != null) {
+            last.close(timeout);
+        }
     }
 }

@@ -1,11 +1,16 @@
 package io.factoryhub.hub.health;
 
 import io.factoryhub.hub.cdc.CdcEngine;
+import io.factoryhub.hub.cdc.KafkaOutage;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.camel.health.HealthCheckResultBuilder;
 import org.apache.camel.impl.health.AbstractHealthCheck;
 
-/** Ready when MES change data capture streams; down with the reason (what to change) when it stopped. */
+/**
+ * Ready when MES change data capture streams; down with the reason (what to change) when it stopped, and down
+ * while Kafka does not take its changes (they wait in PostgreSQL's slot and the batch in flight is retried).
+ */
 public final class CdcCheck extends AbstractHealthCheck {
 
     private final CdcEngine cdc;
@@ -22,12 +27,20 @@ public final class CdcCheck extends AbstractHealthCheck {
 
     @Override
     protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
-        builder.detail("state", cdc.state().name());
+        Optional<KafkaOutage> outage = cdc.kafkaOutage();
+        CdcEngine.State state = cdc.state();
+        builder.detail("state", state.name());
         builder.detail("change_events", cdc.written());
-        if (cdc.state() == CdcEngine.State.RUNNING) {
-            builder.up();
+        if (state == CdcEngine.State.RUNNING || state == CdcEngine.State.RETRYING) {
+            if (outage.isPresent()) {
+                builder.detail("kafka_retries", outage.get().retries());
+                builder.message("Kafka unreachable, retrying: " + outage.get().error());
+                builder.down();
+            } else {
+                builder.up();
+            }
         } else {
-            builder.message(cdc.failure().orElse("MES CDC is " + cdc.state().name().toLowerCase()));
+            builder.message(cdc.failure().orElse("MES CDC is " + state.name().toLowerCase()));
             builder.down();
         }
     }
