@@ -58,12 +58,4 @@ final class OpcUaMetrics {
     void dropped(DropReason reason, long count) {
         dropped.get(reason).increment(count);
     }
-
-    long overflows() {
-        return (long) overflows.count();
-    }
-
-    long dropped(DropReason reason) {
-        return (long) dropped.get(reason).count();
-    }
 }

@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -118,7 +119,7 @@ final class SubscriptionSupervisor {
         try {
             scheduler.submit(() -> {
                 stopped = true;
-                disconnectClient();
+                disconnectClient(true);
             }).get(15, TimeUnit.SECONDS);
         } catch (Exception e) {
             LOG.warn("[{}] OPC-UA client did not stop cleanly: {}", id, e.toString());
@@ -144,7 +145,7 @@ final class SubscriptionSupervisor {
                 }
                 LOG.info("[{}] {} answers again for {} s but Milo is still waiting to reconnect: starting a new client",
                         id, config.endpointUrl(), RECONNECT_GRACE.toSeconds());
-                disconnectClient();
+                disconnectClient(false);
                 connect();
             }
             probe.reset();
@@ -159,7 +160,7 @@ final class SubscriptionSupervisor {
             setConnected(false);
             if (client != null && !sessionActive) {
                 // a connect failed: start over with a fresh client next time
-                disconnectClient();
+                disconnectClient(false);
             }
             backoff("cannot subscribe to " + config.endpointUrl(), e);
         } catch (Throwable t) {
@@ -337,17 +338,29 @@ final class SubscriptionSupervisor {
         OpcUaConnectionRegistry.set(id, value);
     }
 
-    private void disconnectClient() {
+    /**
+     * Drops the client. Waits for its disconnect (up to 5 s) only on stop: a client in Milo's reconnect back-off
+     * takes that long to let go, and a replacement must not wait for it.
+     */
+    private void disconnectClient(boolean wait) {
         setConnected(false);
         OpcUaClient old = client;
         client = null;
         subscription = null;
         sessionActive = false;
-        if (old != null) {
-            try {
-                old.disconnectAsync().get(5, TimeUnit.SECONDS);
-            } catch (Exception e) {
+        if (old == null) {
+            return;
+        }
+        CompletableFuture<?> disconnected = old.disconnectAsync().whenComplete((c, e) -> {
+            if (e != null) {
                 LOG.debug("[{}] disconnect failed: {}", id, e.toString());
+            }
+        });
+        if (wait) {
+            try {
+                disconnected.get(5, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                LOG.debug("[{}] disconnect did not finish: {}", id, e.toString());
             }
         }
     }
