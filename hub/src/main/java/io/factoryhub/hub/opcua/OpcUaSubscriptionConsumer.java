@@ -30,7 +30,8 @@ public class OpcUaSubscriptionConsumer extends DefaultConsumer {
     private SubscriptionSupervisor supervisor;
     private OrderedLanes dispatcher;
     private MachineEventSender events;
-    private OpcUaMetrics metrics;
+    /** Read by Camel's completion callbacks (any thread), so volatile. */
+    private volatile OpcUaMetrics metrics;
     /** Data changes handed to the route and not finished yet; bounds memory when Kafka is slow. */
     private final java.util.concurrent.Semaphore inFlight = new java.util.concurrent.Semaphore(20_000);
 
