@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.milo.opcua.stack.core.StatusCodes;
@@ -25,6 +26,7 @@ class OpcUaIngestTest {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final String VIBRATION = "plant-a/line-t/opc-01/vibration";
+    private static final String TEMPERATURE = "plant-a/line-t/opc-01/temperature";
     @RegisterExtension
     static final RunningHub HUB = new RunningHub(OpcUaIngestTest::prepare);
 
@@ -72,6 +74,24 @@ class OpcUaIngestTest {
     }
 
     @Test
+    void should_deliver_a_bad_value_without_a_number_as_value_null_not_as_a_dead_letter() throws Exception {
+        try (KafkaRecords telemetry = new KafkaRecords(HUB.plant().bootstrapServers(), "factory.machine.telemetry");
+             KafkaRecords deadletters = new KafkaRecords(HUB.plant().bootstrapServers(), "factory.deadletter")) {
+            HUB.plant().opcua().setValue(TEMPERATURE, 41.5, Instant.now());
+            telemetry.await(keyed("opc-01").and(valued(41.5)), 1, Duration.ofSeconds(30));
+
+            HUB.plant().opcua().setBadWithoutValue(TEMPERATURE, new StatusCode(StatusCodes.Bad_NotConnected));
+            JsonNode bad = event(telemetry.await(keyed("opc-01").and(r -> event(r).get("value").isNull()), 1,
+                    Duration.ofSeconds(30)).get(0));
+            assertEquals("BAD", bad.get("quality").asText());
+            assertEquals("temperature", bad.get("tag").asText());
+            assertEquals("ns=2;s=" + TEMPERATURE, bad.at("/source/address").asText());
+            assertEquals(List.of(), deadletters.settle(r -> "opc-test".equals(KafkaRecords.header(r, "factory_connector")),
+                    Duration.ofSeconds(2)), "nothing of this connector in the dead letter");
+        }
+    }
+
+    @Test
     void should_resume_after_the_server_restarts() throws Exception {
         try (KafkaRecords telemetry = new KafkaRecords(HUB.plant().bootstrapServers(), "factory.machine.telemetry")) {
             HUB.plant().stopOpcUa();
@@ -93,7 +113,7 @@ class OpcUaIngestTest {
     }
 
     private static Predicate<ConsumerRecord<String, String>> valued(double value) {
-        return record -> event(record).get("value").asDouble() == value;
+        return record -> event(record).get("value").isNumber() && event(record).get("value").asDouble() == value;
     }
 
     private static JsonNode event(ConsumerRecord<String, String> record) {

@@ -28,7 +28,8 @@ public final class TestPlant {
     private final EmbeddedMqttBroker mqtt;
     private final int opcuaPort = FreePorts.next();
     private final Path dataDir;
-    private OpcUaMachineServer opcua;
+    /** Replaced by each restart; volatile for tests that feed it from a thread of their own. */
+    private volatile OpcUaMachineServer opcua;
     private EmbeddedPostgres postgres;
     private EmbeddedS3 s3;
 

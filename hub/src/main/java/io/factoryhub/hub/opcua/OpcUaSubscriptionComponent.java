@@ -17,7 +17,8 @@ import org.apache.camel.support.DefaultComponent;
  * {@code publishingInterval} (ms, 1000), {@code queueSize} (10), {@code deadband} (absolute, 0 = off),
  * {@code username}, {@code password},
  * {@code securityPolicy} (None), {@code workers} (2), {@code laneCapacity} (50000),
- * {@code reconnectMin}/{@code reconnectMax} (ms, 1000/30000).
+ * {@code reconnectMin}/{@code reconnectMax} (ms, 1000/30000), {@code connector} (the route id without {@code -source},
+ * which is the Pipe's name; names the connector in connection events and metrics).
  */
 public class OpcUaSubscriptionComponent extends DefaultComponent {
 
@@ -40,7 +41,8 @@ public class OpcUaSubscriptionComponent extends DefaultComponent {
                 getAndRemoveParameter(parameters, "workers", Integer.class, 2),
                 getAndRemoveParameter(parameters, "laneCapacity", Integer.class, 50_000),
                 Duration.ofMillis(getAndRemoveParameter(parameters, "reconnectMin", Long.class, 1000L)),
-                Duration.ofMillis(getAndRemoveParameter(parameters, "reconnectMax", Long.class, 30_000L)));
+                Duration.ofMillis(getAndRemoveParameter(parameters, "reconnectMax", Long.class, 30_000L)),
+                getAndRemoveParameter(parameters, "connector", String.class));
         OpcUaSubscriptionEndpoint endpoint = new OpcUaSubscriptionEndpoint(uri, this, config);
         setProperties(endpoint, parameters); // leaves unknown options to Camel, which rejects them
         return endpoint;

@@ -17,6 +17,7 @@ import java.util.List;
  * @param laneCapacity       pending data changes per lane before the Milo thread has to wait
  * @param reconnectMin       first reconnect delay; doubled per failed attempt up to reconnectMax
  * @param reconnectMax       longest reconnect delay
+ * @param connector          name in connection events and metrics; null = the route id without {@code -source}
  */
 public record OpcUaSubscriptionConfig(
         String endpointUrl,
@@ -31,7 +32,8 @@ public record OpcUaSubscriptionConfig(
         int workers,
         int laneCapacity,
         Duration reconnectMin,
-        Duration reconnectMax) {
+        Duration reconnectMax,
+        String connector) {
 
     public OpcUaSubscriptionConfig {
         nodeIds = List.copyOf(nodeIds);

@@ -1,9 +1,13 @@
 package io.factoryhub.hub.opcua;
 
+import io.factoryhub.hub.opcua.OpcUaMetrics.DropReason;
+import io.factoryhub.hub.support.MachineEventSender;
 import io.factoryhub.hub.support.OrderedLanes;
 
+import java.time.Clock;
 import java.util.List;
 
+import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
@@ -14,7 +18,9 @@ import org.eclipse.milo.opcua.stack.core.types.builtin.StatusCode;
 
 /**
  * Emits one exchange per OPC-UA data change: body = the value as received, headers describe where it
- * came from and how good it is (see {@link OpcUaHeaders}).
+ * came from and how good it is (see {@link OpcUaHeaders}). Gaps are visible: a lost session raises
+ * {@code connection-lost} per machine at once and {@code connection-restored} with the gap when values flow again
+ * ({@link ConnectionGapEvents}); server-side queue overflows and values the hub drops are counted ({@link OpcUaMetrics}).
  */
 public class OpcUaSubscriptionConsumer extends DefaultConsumer {
 
@@ -23,6 +29,9 @@ public class OpcUaSubscriptionConsumer extends DefaultConsumer {
     private final List<String> tags;
     private SubscriptionSupervisor supervisor;
     private OrderedLanes dispatcher;
+    private MachineEventSender events;
+    /** Read by Camel's completion callbacks (any thread), so volatile. */
+    private volatile OpcUaMetrics metrics;
     /** Data changes handed to the route and not finished yet; bounds memory when Kafka is slow. */
     private final java.util.concurrent.Semaphore inFlight = new java.util.concurrent.Semaphore(20_000);
 
@@ -54,11 +63,25 @@ public class OpcUaSubscriptionConsumer extends DefaultConsumer {
     @Override
     protected void doStart() throws Exception {
         super.doStart();
-        String id = getEndpoint().getCamelContext().getName() + "/" + getRouteId() + "@" + config.endpointUrl();
+        CamelContext context = getEndpoint().getCamelContext();
+        String id = context.getName() + "/" + getRouteId() + "@" + config.endpointUrl();
+        String connector = connectorName(config.connector(), getRouteId());
+        OpcUaMetrics counters = OpcUaMetrics.register(context, connector);
+        metrics = counters;
+        events = new MachineEventSender(context, connector);
+        ConnectionGapEvents gaps = new ConnectionGapEvents(connector, config.endpointUrl(), config.nodeIds(),
+                events::send, Clock.systemUTC());
         OrderedLanes lanes = new OrderedLanes("opcua-" + getRouteId(), config.workers(), config.laneCapacity(), 5_000);
         dispatcher = lanes;
-        // the lanes of this start, not the field: a notification racing with doStop must not see null
-        supervisor = new SubscriptionSupervisor(id, config, (index, value) -> lanes.submit(index, () -> emit(index, value)));
+        // the lanes and counters of this start, not the fields: a notification racing with doStop must not see null
+        supervisor = new SubscriptionSupervisor(id, config, (index, value) -> {
+            if (value.getStatusCode() != null && value.getStatusCode().isOverflowSet()) {
+                counters.overflow();
+            }
+            if (!lanes.submit(index, () -> emit(index, value))) {
+                counters.dropped(DropReason.LANE_FULL, 1);
+            }
+        }, gaps);
         supervisor.start();
     }
 
@@ -69,10 +92,22 @@ public class OpcUaSubscriptionConsumer extends DefaultConsumer {
             supervisor = null;
         }
         if (dispatcher != null) {
-            dispatcher.stop();
+            metrics.dropped(DropReason.STOPPED, dispatcher.stop());
             dispatcher = null;
         }
+        if (events != null) {
+            events.close();
+            events = null;
+        }
         super.doStop();
+    }
+
+    /** The configured name, else the Pipe's: its source route is {@code <pipe>-source} (see PipeRewriter). */
+    static String connectorName(String configured, String routeId) {
+        if (configured != null && !configured.isBlank()) {
+            return configured;
+        }
+        return routeId.endsWith("-source") ? routeId.substring(0, routeId.length() - "-source".length()) : routeId;
     }
 
     /**
@@ -104,6 +139,7 @@ public class OpcUaSubscriptionConsumer extends DefaultConsumer {
 
     private void finish(Exchange exchange, boolean acquired) {
         if (exchange.getException() != null) {
+            metrics.dropped(DropReason.EXCHANGE_FAILED, 1);
             getExceptionHandler().handleException("Error processing OPC-UA data change", exchange, exchange.getException());
         }
         releaseExchange(exchange, false);

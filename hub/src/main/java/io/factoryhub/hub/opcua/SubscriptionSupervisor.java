@@ -2,9 +2,12 @@ package io.factoryhub.hub.opcua;
 
 import java.security.KeyPair;
 import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -45,7 +48,9 @@ import static org.eclipse.milo.opcua.stack.core.types.builtin.unsigned.Unsigned.
  * subscription; when the server restarted that transfer fails ({@code onTransferFailed}), and the
  * next tick builds a fresh subscription - resolving {@code nsu=} ids against the new server's
  * namespace table. If the first connect fails, or a re-create fails, the tick retries with
- * exponential backoff and one WARN per attempt.
+ * exponential backoff and one WARN per attempt. While the session is down the tick probes the server every
+ * second and replaces the client once the server answers but Milo still waits ({@link ReachabilityProbe}).
+ * Session losses and recoveries go to {@link ConnectionGapEvents}.
  */
 final class SubscriptionSupervisor {
 
@@ -56,16 +61,22 @@ final class SubscriptionSupervisor {
 
     private static final Logger LOG = LoggerFactory.getLogger(SubscriptionSupervisor.class);
     private static final long TICK_MILLIS = 250;
+    private static final long PROBE_INTERVAL_MILLIS = 1_000;
+    /** Head start of Milo's own reconnect once the server answers again (see {@link ReachabilityProbe}). */
+    private static final Duration RECONNECT_GRACE = Duration.ofSeconds(4);
     /** Failed monitored items are listed one per line up to this many, then summarised. */
     private static final int MAX_ITEM_WARNINGS = 50;
 
     private final String id;
     private final OpcUaSubscriptionConfig config;
     private final DataSink sink;
+    private final ConnectionGapEvents gaps;
+    private final ReachabilityProbe probe;
     private final ScheduledExecutorService scheduler;
 
+    // written only on the scheduler thread; Milo callbacks read it to ignore a replaced client
+    private volatile OpcUaClient client;
     // touched only on the scheduler thread
-    private OpcUaClient client;
     private OpcUaSubscription subscription;
     private int failedAttempts;
     private volatile long nextAttemptAt; // also reset by Milo callbacks to retry at once
@@ -76,10 +87,12 @@ final class SubscriptionSupervisor {
     private volatile boolean connected;
     private volatile boolean recreateRequested;
 
-    SubscriptionSupervisor(String id, OpcUaSubscriptionConfig config, DataSink sink) {
+    SubscriptionSupervisor(String id, OpcUaSubscriptionConfig config, DataSink sink, ConnectionGapEvents gaps) {
         this.id = id;
         this.config = config;
         this.sink = sink;
+        this.gaps = gaps;
+        this.probe = new ReachabilityProbe(config.endpointUrl(), RECONNECT_GRACE);
         this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "opcua-subscription-" + id);
             t.setDaemon(true);
@@ -106,7 +119,7 @@ final class SubscriptionSupervisor {
         try {
             scheduler.submit(() -> {
                 stopped = true;
-                disconnectClient();
+                disconnectClient(true);
             }).get(15, TimeUnit.SECONDS);
         } catch (Exception e) {
             LOG.warn("[{}] OPC-UA client did not stop cleanly: {}", id, e.toString());
@@ -124,22 +137,30 @@ final class SubscriptionSupervisor {
                 connect();
             }
             if (!sessionActive) {
-                // Milo's session state machine is reconnecting on its own; we only report and wait
                 setConnected(false);
-                backoff("session to " + config.endpointUrl() + " is down, Milo is reconnecting", null);
-                return;
+                if (!probe.answeredForGrace(Instant.now())) {
+                    // Milo's session state machine is reconnecting on its own; we watch for the server
+                    nextAttemptAt = System.currentTimeMillis() + PROBE_INTERVAL_MILLIS;
+                    return;
+                }
+                LOG.info("[{}] {} answers again for {} s but Milo is still waiting to reconnect: starting a new client",
+                        id, config.endpointUrl(), RECONNECT_GRACE.toSeconds());
+                disconnectClient(false);
+                connect();
             }
+            probe.reset();
             if (subscription == null || subscription.getServerState().isEmpty() || recreateRequested) {
                 recreateRequested = false;
                 createSubscription();
             }
             setConnected(true);
+            gaps.valuesFlowing();
             failedAttempts = 0;
         } catch (Exception e) {
             setConnected(false);
             if (client != null && !sessionActive) {
-                // the first connect failed: start over with a fresh client next time
-                disconnectClient();
+                // a connect failed: start over with a fresh client next time
+                disconnectClient(false);
             }
             backoff("cannot subscribe to " + config.endpointUrl(), e);
         } catch (Throwable t) {
@@ -153,8 +174,7 @@ final class SubscriptionSupervisor {
                 config.reconnectMin().toMillis() << Math.min(failedAttempts, 20));
         failedAttempts++;
         nextAttemptAt = System.currentTimeMillis() + delay;
-        LOG.warn("[{}] {} (attempt {}{}), next check in {} ms", id, what, failedAttempts,
-                cause == null ? "" : ": " + rootMessage(cause), delay);
+        LOG.warn("[{}] {} (attempt {}: {}), next check in {} ms", id, what, failedAttempts, rootMessage(cause), delay);
     }
 
     private void connect() throws Exception {
@@ -175,6 +195,9 @@ final class SubscriptionSupervisor {
         created.addSessionActivityListener(new SessionActivityListener() {
             @Override
             public void onSessionActive(UaSession session) {
+                if (client != created) {
+                    return; // a client the supervisor replaced
+                }
                 sessionActive = true;
                 LOG.info("[{}] OPC-UA session to {} active", id, config.endpointUrl());
                 nextAttemptAt = 0;
@@ -182,11 +205,15 @@ final class SubscriptionSupervisor {
 
             @Override
             public void onSessionInactive(UaSession session) {
+                if (client != created) {
+                    return;
+                }
                 sessionActive = false;
                 connected = false;
                 if (!stopped) { // our own disconnect on stop is not news
                     OpcUaConnectionRegistry.set(id, false);
                     LOG.warn("[{}] OPC-UA session to {} lost", id, config.endpointUrl());
+                    gaps.sessionLost();
                 }
             }
         });
@@ -291,9 +318,11 @@ final class SubscriptionSupervisor {
             LOG.warn("[{}] {} of {} node ids are not monitored ({} rejected by the server, {} unresolved)",
                     id, failed + unresolved, config.nodeIds().size(), failed, unresolved);
         }
-        LOG.info("[{}] subscription {} on {}: {} monitored items (sampling {} ms, publishing {} ms)", id,
+        LOG.info("[{}] subscription {} on {}: {} monitored items (sampling {} ms, publishing {} ms, queue {} per item, "
+                        + "revised by the server to {})", id,
                 created.getSubscriptionId().map(Object::toString).orElse("?"), config.endpointUrl(), good,
-                config.samplingInterval(), created.getRevisedPublishingInterval().orElse(null));
+                config.samplingInterval(), created.getRevisedPublishingInterval().orElse(null), config.queueSize(),
+                items.isEmpty() ? null : items.get(0).getRevisedQueueSize().orElse(null));
     }
 
     private static Optional<NodeId> resolve(String configured, NamespaceTable namespaces) {
@@ -309,17 +338,29 @@ final class SubscriptionSupervisor {
         OpcUaConnectionRegistry.set(id, value);
     }
 
-    private void disconnectClient() {
+    /**
+     * Drops the client. Waits for its disconnect (up to 5 s) only on stop: a client in Milo's reconnect back-off
+     * takes that long to let go, and a replacement must not wait for it.
+     */
+    private void disconnectClient(boolean wait) {
         setConnected(false);
         OpcUaClient old = client;
         client = null;
         subscription = null;
         sessionActive = false;
-        if (old != null) {
-            try {
-                old.disconnectAsync().get(5, TimeUnit.SECONDS);
-            } catch (Exception e) {
+        if (old == null) {
+            return;
+        }
+        CompletableFuture<?> disconnected = old.disconnectAsync().whenComplete((c, e) -> {
+            if (e != null) {
                 LOG.debug("[{}] disconnect failed: {}", id, e.toString());
+            }
+        });
+        if (wait) {
+            try {
+                disconnected.get(5, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                LOG.debug("[{}] disconnect did not finish: {}", id, e.toString());
             }
         }
     }

@@ -43,15 +43,16 @@ public final class OrderedLanes {
         threads.forEach(Thread::start);
     }
 
-    public void submit(int key, Runnable task) {
+    /** @return false when the task was dropped (and counted) */
+    public boolean submit(int key, Runnable task) {
         BlockingQueue<Runnable> lane = lanes.get(Math.floorMod(key, lanes.size()));
         try {
             if (maxWaitMillis < 0) {
                 lane.put(task);
-                return;
+                return true;
             }
             if (lane.offer(task, maxWaitMillis, TimeUnit.MILLISECONDS)) {
-                return;
+                return true;
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -62,16 +63,22 @@ public final class OrderedLanes {
             lastDropLog = now;
             LOG.warn("{}: work dropped because the route is not keeping up: {} so far", name, total);
         }
+        return false;
     }
 
     public long droppedCount() {
         return dropped.get();
     }
 
-    /** Discards queued work, lets each lane finish the task it runs, and stops the threads. */
-    public void stop() {
+    /**
+     * Discards queued work, lets each lane finish the task it runs, and stops the threads.
+     *
+     * @return how many queued tasks were discarded
+     */
+    public int stop() {
+        List<Runnable> discarded = new ArrayList<>();
         for (BlockingQueue<Runnable> lane : lanes) {
-            lane.clear();
+            lane.drainTo(discarded);
             lane.offer(POISON);
         }
         for (Thread thread : threads) {
@@ -79,9 +86,10 @@ public final class OrderedLanes {
                 thread.join(5_000);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                return;
+                break;
             }
         }
+        return discarded.size();
     }
 
     private void drain(BlockingQueue<Runnable> lane) {

@@ -2,6 +2,7 @@ package io.factoryhub.hub.opcua;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -20,7 +21,11 @@ import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.factoryhub.hub.support.MachineEventSender;
 import io.factoryhub.plant.opcua.OpcUaMachineServer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.apache.camel.component.kafka.KafkaConstants;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Message;
 import org.apache.camel.builder.RouteBuilder;
@@ -47,6 +52,10 @@ class OpcUaSubscriptionComponentTest {
 
     private static final String VIBRATION = "plant-a/line-3/lathe-05/vibration";
     private static final String TEMPERATURE = "plant-a/line-3/lathe-05/temperature";
+    /** Monitored by the route with a queue of 2 and a slow publishing interval: its queue overflows. */
+    private static final String QUEUED = "plant-a/line-3/lathe-06/vibration";
+    /** The value the small route fails on, as a failed Kafka write would. */
+    private static final double FAILING = -1.0;
     private static final String BULK_PREFIX = "plant-b/line-9/";
     private static final int BULK = 2_000;
 
@@ -58,6 +67,9 @@ class OpcUaSubscriptionComponentTest {
             .mapToObj(i -> BULK_PREFIX + String.format("m-%04d", i / 2) + (i % 2 == 0 ? "/vibration" : "/temperature"))
             .toList();
     private final Queue received = new Queue();
+    /** Machine events handed to direct:factory-machine-events: [kafka.KEY, body]. */
+    private final List<String[]> machineEvents = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     private Path pki;
     private int port;
     private OpcUaMachineServer server;
@@ -84,9 +96,7 @@ class OpcUaSubscriptionComponentTest {
     void start() throws Exception {
         pki = Files.createTempDirectory("opcua-pki");
         port = freePort();
-        List<String> paths = new ArrayList<>(List.of(VIBRATION, TEMPERATURE));
-        paths.addAll(bulkPaths);
-        server = new OpcUaMachineServer(port, pki, paths);
+        server = new OpcUaMachineServer(port, pki, serverPaths());
         server.start();
 
         String url = server.endpointUrl();
@@ -95,18 +105,31 @@ class OpcUaSubscriptionComponentTest {
                 + ",ns=2;s=plant-a/line-3/lathe-05/does-not-exist";
         String bulk = bulkPaths.stream().map(p -> "ns=2;s=" + p).collect(Collectors.joining(","));
         camel = new DefaultCamelContext();
+        camel.getRegistry().bind("meters", meters);
         camel.addRoutes(new RouteBuilder() {
             @Override
             public void configure() {
                 from("opcua-subscription:" + url + "?nodeIds=" + small
                         + "&samplingInterval=100&publishingInterval=100&reconnectMin=200&reconnectMax=1000")
-                        .routeId("small").process(e -> record(e.getIn()));
+                        .routeId("small").process(e -> {
+                            record(e.getIn());
+                            if (Double.valueOf(FAILING).equals(e.getIn().getBody())) {
+                                throw new IllegalStateException("test: the route fails this value");
+                            }
+                        });
                 from("opcua-subscription:" + url + "?samplingInterval=250&publishingInterval=250&nodeIds=" + bulk)
                         .routeId("bulk").process(e -> record(e.getIn()));
+                from("opcua-subscription:" + url + "?nodeIds=ns=2;s=" + QUEUED
+                        + "&samplingInterval=100&publishingInterval=3000&queueSize=2&connector=queued")
+                        .routeId("queued-source").process(e -> record(e.getIn()));
+                from(MachineEventSender.ENDPOINT).routeId("machine-events")
+                        .process(e -> machineEvents.add(new String[] {
+                                e.getIn().getHeader(KafkaConstants.KEY, String.class), e.getIn().getBody(String.class)}));
             }
         });
         camel.start();
-        await(Duration.ofSeconds(20), () -> consumer("small").isConnected() && consumer("bulk").isConnected());
+        await(Duration.ofSeconds(20), () -> consumer("small").isConnected() && consumer("bulk").isConnected()
+                && consumer("queued-source").isConnected());
     }
 
     @AfterAll
@@ -156,6 +179,45 @@ class OpcUaSubscriptionComponentTest {
         Received bad = received.of("ns=2;s=" + VIBRATION).stream()
                 .filter(r -> "BAD".equals(r.quality())).findFirst().orElseThrow();
         assertEquals(StatusCodes.Bad_SensorFailure, bad.statusCode());
+
+        String temperature = "nsu=urn:factory-hub:plant-simulator;s=" + TEMPERATURE;
+        server.setBadWithoutValue(TEMPERATURE, new StatusCode(StatusCodes.Bad_NotConnected));
+        await(Duration.ofSeconds(10), () -> received.of(temperature).stream()
+                .anyMatch(r -> r.statusCode() == StatusCodes.Bad_NotConnected));
+        Received withoutValue = received.of(temperature).stream()
+                .filter(r -> r.statusCode() == StatusCodes.Bad_NotConnected).findFirst().orElseThrow();
+        assertEquals("BAD", withoutValue.quality());
+        assertNull(withoutValue.value(), "a Bad value without a value reaches the route as a null body");
+    }
+
+    @Test
+    @Order(2)
+    void countsValuesTheRouteFailedAsDropped() {
+        assertEquals(0.0, dropped("small", "exchange-failed"));
+        server.setValue(VIBRATION, FAILING, Instant.now());
+        await(Duration.ofSeconds(10), () -> dropped("small", "exchange-failed") == 1.0);
+        server.setValue(VIBRATION, 2.5, Instant.now());
+        await(Duration.ofSeconds(10), () -> received.hasValue("ns=2;s=" + VIBRATION, 2.5));
+        assertEquals(1.0, dropped("small", "exchange-failed"), "the next value is delivered, not dropped");
+        assertEquals(0.0, dropped("small", "lane-full"));
+    }
+
+    @Test
+    @Order(2)
+    void countsOverflowsOfTheServerQueue() throws InterruptedException {
+        String node = "ns=2;s=" + QUEUED;
+        // 8 changes within one 3 s publishing interval, a queue of 2: the server discards the oldest and marks the rest
+        for (int i = 1; i <= 8; i++) {
+            server.setValue(QUEUED, 100.0 + i, Instant.now());
+            Thread.sleep(150);
+        }
+        await(Duration.ofSeconds(10), () -> received.hasValue(node, 108.0));
+        List<Received> values = received.of(node).stream().filter(r -> r.value() instanceof Double d && d > 100).toList();
+        long overflowed = values.stream().filter(r -> new StatusCode(r.statusCode()).isOverflowSet()).count();
+        assertTrue(values.size() < 8, "the server's queue of 2 dropped some of 8 changes: " + values);
+        assertTrue(overflowed >= 1, "values carrying the Overflow bits: " + values);
+        assertTrue(values.stream().allMatch(r -> "GOOD".equals(r.quality())), "an overflow is information, not bad quality");
+        assertEquals((double) overflowed, meters.get("factory.opcua.overflows").tag("connector", "queued").counter().count());
     }
 
     @Test
@@ -179,13 +241,20 @@ class OpcUaSubscriptionComponentTest {
         server.setValue(VIBRATION, 10.0, Instant.now());
         await(Duration.ofSeconds(10), () -> received.hasValue("ns=2;s=" + VIBRATION, 10.0));
 
+        machineEvents.clear();
         server.close();
         await(Duration.ofSeconds(10), () -> !consumer("small").isConnected());
         assertFalse(OpcUaConnectionRegistry.allConnected());
+        // raised while the server is down: one per machine, 1 + 1,000 bulk machines + 1
+        await(Duration.ofSeconds(10), () -> events("connection-lost").size() == 1 + BULK / 2 + 1);
+        JsonNode lost = events("connection-lost").stream()
+                .filter(e -> e.get("connector").asText().equals("small")).findFirst().orElseThrow();
+        assertEquals("lathe-05", lost.get("machineId").asText());
+        assertEquals(3, lost.get("nodes").size(), "every node of the machine in the connector, monitored or not");
+        assertEquals(server.endpointUrl(), lost.get("endpoint").asText());
+        assertTrue(events("connection-restored").isEmpty());
 
-        List<String> paths = new ArrayList<>(List.of(VIBRATION, TEMPERATURE));
-        paths.addAll(bulkPaths);
-        server = new OpcUaMachineServer(port, pki, paths);
+        server = new OpcUaMachineServer(port, pki, serverPaths());
         server.start();
 
         await(Duration.ofSeconds(30), () -> consumer("small").isConnected() && consumer("bulk").isConnected());
@@ -194,6 +263,28 @@ class OpcUaSubscriptionComponentTest {
         await(Duration.ofSeconds(10), () -> received.hasValue("ns=2;s=" + VIBRATION, 11.0)
                 && received.hasValue("ns=2;s=" + bulkPaths.get(7), 77.0));
         assertTrue(OpcUaConnectionRegistry.allConnected());
+        await(Duration.ofSeconds(10), () -> events("connection-restored").size() == 1 + BULK / 2 + 1);
+        JsonNode restored = events("connection-restored").stream()
+                .filter(e -> e.get("connector").asText().equals("small")).findFirst().orElseThrow();
+        assertEquals(lost.get("since"), restored.get("since"));
+        assertTrue(restored.get("gapSeconds").asDouble() > 0, restored.toString());
+        assertTrue(machineEvents.stream().allMatch(e -> e[0].equals(MachineEventSchema.valid(e[1]).get("machineId").asText())),
+                "keyed by machine id");
+    }
+
+    private List<JsonNode> events(String type) {
+        return machineEvents.stream().map(e -> MachineEventSchema.valid(e[1]))
+                .filter(e -> e.get("type").asText().equals(type)).toList();
+    }
+
+    private double dropped(String connector, String reason) {
+        return meters.get("factory.opcua.dropped").tag("connector", connector).tag("reason", reason).counter().count();
+    }
+
+    private List<String> serverPaths() {
+        List<String> paths = new ArrayList<>(List.of(VIBRATION, TEMPERATURE, QUEUED));
+        paths.addAll(bulkPaths);
+        return paths;
     }
 
     private void record(Message in) {

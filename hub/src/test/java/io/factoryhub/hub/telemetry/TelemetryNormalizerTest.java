@@ -100,6 +100,31 @@ class TelemetryNormalizerTest {
     }
 
     @Test
+    void should_emit_a_bad_opcua_value_without_a_number_as_value_null() throws Exception {
+        for (Object body : new Object[] {null, "not a number"}) {
+            Exchange exchange = new DefaultExchange(context);
+            exchange.getMessage().setBody(body);
+            exchange.getMessage().setHeader(TelemetryHeaders.SOURCE_ADDRESS, "ns=2;s=plant-a/line-3/lathe-05/vibration");
+            exchange.getMessage().setHeader("CamelOpcUaQuality", "BAD");
+            normalizer("opcua").process(exchange);
+            JsonNode event = body(exchange);
+            assertTrue(event.get("value").isNull(), event.toString());
+            assertEquals("BAD", event.get("quality").asText());
+            assertEquals("lathe-05", exchange.getMessage().getHeader("kafka.KEY"));
+        }
+    }
+
+    @Test
+    void should_reject_an_opcua_value_without_a_number_unless_it_is_bad() {
+        for (String quality : new String[] {"GOOD", "UNCERTAIN"}) {
+            Exchange exchange = new DefaultExchange(context);
+            exchange.getMessage().setHeader(TelemetryHeaders.SOURCE_ADDRESS, "ns=2;s=plant-a/line-3/lathe-05/vibration");
+            exchange.getMessage().setHeader("CamelOpcUaQuality", quality);
+            assertThrows(InvalidTelemetryException.class, () -> normalizer("opcua").process(exchange), quality);
+        }
+    }
+
+    @Test
     void should_reject_bad_payloads_with_reason_and_keep_the_original_body() {
         assertRejected("json", "{not json", "malformed JSON");
         assertRejected("json", "{\"machineId\":\"p\",\"value\":\"abc\"}", "value is not numeric");

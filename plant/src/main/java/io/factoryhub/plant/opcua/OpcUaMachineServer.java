@@ -118,6 +118,11 @@ public final class OpcUaMachineServer implements AutoCloseable {
         node.setValue(new DataValue(node.getValue().getValue(), status, DateTime.now(), DateTime.now()));
     }
 
+    /** A Bad status and no value, as a conformant server reports a failed sensor (OPC-UA Part 4, 7.7.1). */
+    public void setBadWithoutValue(String nodePath, StatusCode status) {
+        node(nodePath).setValue(new DataValue(Variant.NULL_VALUE, status, DateTime.now(), DateTime.now()));
+    }
+
     private UaVariableNode node(String nodePath) {
         MachineNamespace ns = namespace;
         if (ns == null) {
