@@ -167,6 +167,8 @@ public final class HubRuntime implements AutoCloseable {
             p.putIfAbsent("camel.component.kafka.producerBatchSize", config.get("factory.kafka.batch-size"));
             p.putIfAbsent("camel.component.kafka.compressionCodec", config.get("factory.kafka.compression"));
             p.putIfAbsent("camel.management.enabled", "true");
+            // /health and /metrics describe the plant: loopback only unless factory.http.host opens them up
+            p.putIfAbsent("camel.management.host", config.get("factory.http.host"));
             p.putIfAbsent("camel.management.port", config.get("factory.http.port"));
             p.putIfAbsent("camel.management.healthCheckEnabled", "true");
             p.putIfAbsent("camel.management.healthPath", "/health");
