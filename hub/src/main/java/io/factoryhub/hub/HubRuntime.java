@@ -1,6 +1,7 @@
 package io.factoryhub.hub;
 
 import io.factoryhub.hub.cdc.CdcEngine;
+import io.factoryhub.hub.config.DataDir;
 import io.factoryhub.hub.config.HubConfig;
 import io.factoryhub.hub.health.CdcCheck;
 import io.factoryhub.hub.health.LakeCheck;
@@ -46,6 +47,7 @@ public final class HubRuntime implements AutoCloseable {
     }
 
     public synchronized void start() throws Exception {
+        DataDir.secure(config.getPath("factory.data-dir"));
         FactoryTopics.ensure(config.get("factory.kafka.bootstrap-servers"), FactoryTopics.contract(
                 config.get("factory.topic.telemetry"), config.get("factory.topic.events"), config.get("factory.topic.deadletter"),
                 config.getInt("factory.topic.partitions")));

@@ -2,6 +2,7 @@ package io.factoryhub.app.plant;
 
 import io.factoryhub.hub.cdc.CdcSettings;
 import io.factoryhub.hub.config.CredentialsFile;
+import io.factoryhub.hub.config.DataDir;
 import io.factoryhub.hub.config.HubConfig;
 import io.factoryhub.hub.mirror.ExternalCluster;
 import io.factoryhub.hub.mirror.KafkaUserAcls;
@@ -69,6 +70,7 @@ public final class EmbeddedPlant implements AutoCloseable {
 
     /** Starts the enabled parts; on failure stops what already started and rethrows. */
     public synchronized EmbeddedPlant start() throws Exception {
+        DataDir.secure(dataDir);
         try {
             if (config.getBoolean("plant.kafka.enabled")) {
                 EmbeddedKafka kafka = new EmbeddedKafka(dataDir.resolve("kafka"), config.getInt("plant.kafka.port"),
