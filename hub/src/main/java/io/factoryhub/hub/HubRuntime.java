@@ -50,7 +50,7 @@ public final class HubRuntime implements AutoCloseable {
         DataDir.secure(config.getPath("factory.data-dir"));
         FactoryTopics.ensure(config.get("factory.kafka.bootstrap-servers"), FactoryTopics.contract(
                 config.get("factory.topic.telemetry"), config.get("factory.topic.events"), config.get("factory.topic.deadletter"),
-                config.getInt("factory.topic.partitions")));
+                config.getInt("factory.topic.partitions")), TopicReplication.from(config));
         main.setInitialProperties(CamelSettings.from(config));
         // our consumer in place of Camel's: it keeps durable sessions whole across restarts (see its comment)
         main.bind(DurableMqtt5Component.NAME, new DurableMqtt5Component(config.getInt("factory.mqtt.consumer-lanes")));

@@ -100,7 +100,7 @@ public final class CdcEngine implements AutoCloseable {
         }
         producer = new KafkaProducer<>(producerConfig(), new StringSerializer(), new StringSerializer());
         admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers));
-        writer = new KafkaChangeWriter(producer, admin, this::writeFailed);
+        writer = new KafkaChangeWriter(producer, admin, settings.topicReplication(), this::writeFailed);
         engine = DebeziumEngine.create(Json.class)
                 .using(settings.debezium())
                 .notifying(writer)

@@ -1,6 +1,7 @@
 package io.factoryhub.hub.cdc;
 
 import io.factoryhub.hub.FactoryTopics;
+import io.factoryhub.hub.TopicReplication;
 
 import io.debezium.engine.ChangeEvent;
 import io.debezium.engine.DebeziumEngine;
@@ -38,14 +39,16 @@ final class KafkaChangeWriter implements DebeziumEngine.ChangeConsumer<ChangeEve
 
     private final KafkaProducer<String, String> producer;
     private final Admin admin;
+    private final TopicReplication replication;
     private final Consumer<Throwable> onFatal;
     private final Set<String> knownTopics = new HashSet<>();
     private final AtomicLong written = new AtomicLong();
     private volatile boolean closing;
 
-    KafkaChangeWriter(KafkaProducer<String, String> producer, Admin admin, Consumer<Throwable> onFatal) {
+    KafkaChangeWriter(KafkaProducer<String, String> producer, Admin admin, TopicReplication replication, Consumer<Throwable> onFatal) {
         this.producer = producer;
         this.admin = admin;
+        this.replication = replication;
         this.onFatal = onFatal;
     }
 
@@ -93,18 +96,21 @@ final class KafkaChangeWriter implements DebeziumEngine.ChangeConsumer<ChangeEve
 
     /**
      * Topics are created with one partition on first sight: every change of a table, and the transaction
-     * markers, stay in commit order for consumers such as the audit verb. Existing topics are left as they are.
+     * markers, stay in commit order for consumers such as the audit verb. Replicated as the hub's own topics
+     * ({@link TopicReplication}). Existing topics are left as they are.
      */
     private void ensureTopics(List<ChangeEvent<String, String>> records) throws InterruptedException, ExecutionException {
-        List<NewTopic> missing = new ArrayList<>();
-        for (ChangeEvent<String, String> record : records) {
-            if (knownTopics.add(record.destination())) {
-                missing.add(new NewTopic(record.destination(), 1, (short) -1));
-            }
-        }
-        if (missing.isEmpty()) {
+        List<String> unknown = records.stream().map(ChangeEvent::destination).distinct()
+                .filter(topic -> !knownTopics.contains(topic)).toList();
+        if (unknown.isEmpty()) {
             return;
         }
+        int brokers = TopicReplication.brokers(admin);
+        List<NewTopic> missing = new ArrayList<>();
+        for (String topic : unknown) {
+            missing.add(replication.newTopic(topic, 1, brokers, Map.of()));
+        }
+        knownTopics.addAll(unknown);
         for (Map.Entry<String, org.apache.kafka.common.KafkaFuture<Void>> created : admin.createTopics(missing).values().entrySet()) {
             try {
                 created.getValue().get();
