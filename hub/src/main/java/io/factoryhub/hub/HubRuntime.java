@@ -4,6 +4,7 @@ import io.factoryhub.hub.cdc.CdcEngine;
 import io.factoryhub.hub.config.DataDir;
 import io.factoryhub.hub.config.HubConfig;
 import io.factoryhub.hub.health.CdcCheck;
+import io.factoryhub.hub.health.HealthRedaction;
 import io.factoryhub.hub.health.LakeCheck;
 import io.factoryhub.hub.health.OpcUaSubscriptionsCheck;
 import io.factoryhub.hub.health.TcpReachabilityCheck;
@@ -52,6 +53,8 @@ public final class HubRuntime implements AutoCloseable {
                 config.get("factory.topic.telemetry"), config.get("factory.topic.events"), config.get("factory.topic.deadletter"),
                 config.getInt("factory.topic.partitions")), TopicReplication.from(config));
         main.setInitialProperties(CamelSettings.from(config));
+        // every check's result, Camel's own too, passes through it before /health renders it
+        main.bind("factory-health-redaction", HealthRedaction.from(config));
         // our consumer in place of Camel's: it keeps durable sessions whole across restarts (see its comment)
         main.bind(DurableMqtt5Component.NAME, new DurableMqtt5Component(config.getInt("factory.mqtt.consumer-lanes")));
         main.start();
