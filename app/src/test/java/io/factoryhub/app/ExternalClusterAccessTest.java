@@ -31,11 +31,15 @@ import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewPartitions;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.ScramCredentialInfo;
+import org.apache.kafka.clients.admin.ScramMechanism;
+import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.acl.AccessControlEntry;
 import org.apache.kafka.common.acl.AccessControlEntryFilter;
@@ -64,6 +68,8 @@ import org.junit.jupiter.api.Test;
 class ExternalClusterAccessTest {
 
     private static final String MIRRORED = "plant-a.factory.test.access";
+    private static final String INTRUDER = "intruder";
+    private static final String INTRUDER_TOPIC = "controller.intruder";
 
     private static HubConfig config;
 
@@ -159,6 +165,44 @@ class ExternalClusterAccessTest {
             ExecutionException e = assertThrows(ExecutionException.class,
                     () -> client.describeCluster().clusterId().get(10, TimeUnit.SECONDS));
             assertInstanceOf(SaslAuthenticationException.class, e.getCause());
+        }
+    }
+
+    /**
+     * The controller listener: a local client with PLAINTEXT (it would be User:ANONYMOUS) or with TLS but without the
+     * broker's certificate gets no answer, so it creates no topic, ACL or user and reads nothing.
+     */
+    @Test
+    void should_give_nothing_to_local_clients_of_the_controller_listener() throws Exception {
+        String controller = "127.0.0.1:" + config.get("plant.external-kafka.controller-port");
+        Map<String, Object> tlsWithoutCertificate = new HashMap<>(as("bi"));
+        tlsWithoutCertificate.keySet().removeIf(key -> key.startsWith("sasl.") || key.equals("bootstrap.servers"));
+        tlsWithoutCertificate.put("security.protocol", "SSL");
+        for (Map<String, Object> props : List.of(Map.<String, Object>of("security.protocol", "PLAINTEXT"), tlsWithoutCertificate)) {
+            for (String bootstrap : List.of("bootstrap.controllers", "bootstrap.servers")) {
+                Map<String, Object> client = new HashMap<>(props);
+                client.put(bootstrap, controller);
+                try (Admin intruder = Admin.create(quick(client))) {
+                    List<KafkaFuture<?>> attempts = List.of(
+                            intruder.createTopics(List.of(new NewTopic(INTRUDER_TOPIC, 1, (short) 1))).all(),
+                            intruder.createAcls(List.of(new AclBinding(new ResourcePattern(ResourceType.TOPIC, "*", PatternType.LITERAL),
+                                    new AccessControlEntry("User:" + INTRUDER, "*", AclOperation.ALL, AclPermissionType.ALLOW)))).all(),
+                            intruder.alterUserScramCredentials(List.of(new UserScramCredentialUpsertion(INTRUDER,
+                                    new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_512, 8192), "intruder-password"))).all(),
+                            intruder.describeAcls(AclBindingFilter.ANY).values(),
+                            intruder.describeCluster().nodes(),
+                            intruder.listTopics().names());
+                    for (KafkaFuture<?> attempt : attempts) {
+                        assertThrows(ExecutionException.class, () -> attempt.get(10, TimeUnit.SECONDS), props + " " + bootstrap);
+                    }
+                }
+            }
+        }
+        try (Admin admin = Admin.create(new HashMap<String, Object>(ExternalCluster.as(config, "admin").clientProperties()))) {
+            assertFalse(admin.listTopics().names().get(30, TimeUnit.SECONDS).contains(INTRUDER_TOPIC));
+            assertTrue(admin.describeAcls(new AclBindingFilter(ResourcePatternFilter.ANY, new AccessControlEntryFilter("User:" + INTRUDER,
+                    null, AclOperation.ANY, AclPermissionType.ANY))).values().get(30, TimeUnit.SECONDS).isEmpty());
+            assertFalse(admin.describeUserScramCredentials().all().get(30, TimeUnit.SECONDS).containsKey(INTRUDER));
         }
     }
 

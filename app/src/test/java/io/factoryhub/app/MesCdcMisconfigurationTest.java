@@ -45,7 +45,7 @@ class MesCdcMisconfigurationTest {
     void should_name_wal_level_when_it_is_not_logical(@TempDir Path dir) throws Exception {
         Path cdc = HubUnderTest.REPO.resolve("cdc");
         try (EmbeddedPostgres replica = new EmbeddedPostgres(dir.resolve("postgres"), FreePorts.next(), "mes", "mes",
-                TestPlant.MES_PASSWORD, "dbz_mes", List.of(cdc.resolve("mes-schema.sql"))).setting("wal_level", "replica").start()) {
+                TestPlant.MES_PASSWORD, TestPlant.POSTGRES_SUPERUSER_PASSWORD, "dbz_mes", List.of(cdc.resolve("mes-schema.sql"))).setting("wal_level", "replica").start()) {
             String message = failure(db.config().with("mes.port", Integer.toString(replica.port())).with("mes.database", "mes"));
             assertTrue(message.contains("wal_level = logical") && message.contains("wal_level = replica")
                     && message.contains("restart PostgreSQL"), message);
@@ -103,7 +103,7 @@ class MesCdcMisconfigurationTest {
         Path cdc = HubUnderTest.REPO.resolve("cdc");
         // a server that keeps at most 1 MB of WAL for a lagging slot, so it gives the slot up after a few segments
         try (EmbeddedPostgres small = new EmbeddedPostgres(dir.resolve("postgres"), FreePorts.next(), "mes", "mes",
-                TestPlant.MES_PASSWORD, "dbz_mes", List.of(cdc.resolve("mes-schema.sql"))).setting("max_slot_wal_keep_size", "1MB").start()) {
+                TestPlant.MES_PASSWORD, TestPlant.POSTGRES_SUPERUSER_PASSWORD, "dbz_mes", List.of(cdc.resolve("mes-schema.sql"))).setting("max_slot_wal_keep_size", "1MB").start()) {
             HubConfig config = db.config().with("mes.port", Integer.toString(small.port())).with("mes.database", "mes");
             String slot = CdcSettings.from(config).slotName();
             small.superuserUpdate("mes", "SELECT pg_create_logical_replication_slot('" + slot + "', 'pgoutput')");

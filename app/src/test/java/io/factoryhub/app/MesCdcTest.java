@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.factoryhub.app.support.CdcTestDatabase;
 import io.factoryhub.app.support.KafkaRecords;
 import io.factoryhub.app.support.TestPlant;
+import io.factoryhub.app.support.TopicReplicas;
 import io.factoryhub.hub.cdc.CdcEngine;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -56,6 +57,17 @@ class MesCdcTest {
             assertTrue(value.path("before").isNull());
             assertEquals("cdc_basic", value.path("source").path("db").asText());
             assertEquals("work_orders", json(orders.await(op("r"), 6, WAIT).get(0)).path("source").path("table").asText());
+        }
+    }
+
+    @Test
+    void should_create_its_topics_replicated_for_the_cluster() throws Exception {
+        // the single-broker test Kafka: one replica, and min.insync.replicas set on the topic to match
+        try (KafkaRecords orders = db.records("work_orders")) {
+            orders.await(op("r"), 1, WAIT);
+        }
+        for (String topic : List.of("cdc_basic.public.work_orders", "cdc_basic.transaction")) {
+            assertEquals(new TopicReplicas(1, "1"), TopicReplicas.of(TestPlant.shared().bootstrapServers(), topic), topic);
         }
     }
 

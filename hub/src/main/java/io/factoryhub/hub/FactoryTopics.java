@@ -36,26 +36,27 @@ public final class FactoryTopics {
     private FactoryTopics() {
     }
 
-    /** Creates the missing ones; existing topics are left as they are. */
-    public static void ensure(String bootstrapServers, Map<String, Integer> topics) {
+    /** Creates the missing ones, replicated as {@code replication} says; existing topics are left as they are. */
+    public static void ensure(String bootstrapServers, Map<String, Integer> topics, TopicReplication replication) {
         try (Admin admin = Admin.create(Map.of(
                 AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000))) {
             Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+            int brokers = TopicReplication.brokers(admin);
             List<NewTopic> missing = new ArrayList<>();
             topics.forEach((name, partitions) -> {
                 if (!existing.contains(name)) {
-                    NewTopic topic = new NewTopic(name, partitions, (short) -1);
-                    if (partitions == 1) {
-                        topic.configs(Map.of("max.message.bytes", Integer.toString(DEADLETTER_MAX_BYTES)));
-                    }
-                    missing.add(topic);
+                    missing.add(replication.newTopic(name, partitions, brokers, partitions == 1
+                            ? Map.of("max.message.bytes", Integer.toString(DEADLETTER_MAX_BYTES)) : Map.of()));
                 }
             });
             if (!missing.isEmpty()) {
                 admin.createTopics(missing).all().get(30, TimeUnit.SECONDS);
                 awaitLeaders(admin, missing.stream().map(NewTopic::name).toList());
             }
+        } catch (IllegalArgumentException e) {
+            // a replication setting this cluster cannot meet: the message names the key to change
+            throw e;
         } catch (ExecutionException e) {
             throw new IllegalStateException("Cannot create topics on Kafka at " + bootstrapServers + ": " + e.getCause().getMessage(), e);
         } catch (Exception e) {

@@ -5,8 +5,10 @@ import io.factoryhub.hub.buffer.BufferSettings;
 import io.factoryhub.hub.buffer.FactoryKafkaComponent;
 import io.factoryhub.hub.buffer.StoreAndForward;
 import io.factoryhub.hub.cdc.CdcEngine;
+import io.factoryhub.hub.config.DataDir;
 import io.factoryhub.hub.config.HubConfig;
 import io.factoryhub.hub.health.CdcCheck;
+import io.factoryhub.hub.health.HealthRedaction;
 import io.factoryhub.hub.health.LakeCheck;
 import io.factoryhub.hub.health.OpcUaSubscriptionsCheck;
 import io.factoryhub.hub.health.ConnectorProgress;
@@ -56,14 +58,17 @@ public final class HubRuntime implements AutoCloseable {
     }
 
     public synchronized void start() throws Exception {
+        DataDir.secure(config.getPath("factory.data-dir"));
         FactoryTopics.ensure(config.get("factory.kafka.bootstrap-servers"), FactoryTopics.contract(
                 config.get("factory.topic.telemetry"), config.get("factory.topic.events"), config.get("factory.topic.deadletter"),
-                config.getInt("factory.topic.partitions")));
+                config.getInt("factory.topic.partitions")), TopicReplication.from(config));
         main.setInitialProperties(CamelSettings.from(config));
         buffer = openBuffer();
         main.bind("storeAndForward", buffer);
         main.bind(FactoryKafkaComponent.NAME, new FactoryKafkaComponent());
         main.bind("connectorProgress", connectors);
+        // every check's result, Camel's own too, passes through it before /health renders it
+        main.bind("factory-health-redaction", HealthRedaction.from(config));
         // our consumer in place of Camel's: it keeps durable sessions whole across restarts (see its comment)
         main.bind(DurableMqtt5Component.NAME, new DurableMqtt5Component(config.getInt("factory.mqtt.consumer-lanes"),
                 Long.parseLong(config.get("factory.max-payload-bytes"))));
@@ -97,8 +102,9 @@ public final class HubRuntime implements AutoCloseable {
     private StoreAndForward openBuffer() throws java.io.IOException {
         String bootstrapServers = config.get("factory.kafka.bootstrap-servers");
         int partitions = config.getInt("factory.topic.partitions");
+        TopicReplication replication = TopicReplication.from(config);
         return StoreAndForward.open(BufferSettings.from(config), KafkaProducerSettings.tuning(config),
-                topic -> FactoryTopics.ensure(bootstrapServers, java.util.Map.of(topic, partitions)));
+                topic -> FactoryTopics.ensure(bootstrapServers, java.util.Map.of(topic, partitions), replication));
     }
 
     /** The store-and-forward buffer between the connectors and the factory Kafka. */
@@ -205,6 +211,8 @@ public final class HubRuntime implements AutoCloseable {
             p.putIfAbsent("camel.component.kafka.producerBatchSize", config.get("factory.kafka.batch-size"));
             p.putIfAbsent("camel.component.kafka.compressionCodec", config.get("factory.kafka.compression"));
             p.putIfAbsent("camel.management.enabled", "true");
+            // /health and /metrics describe the plant: loopback only unless factory.http.host opens them up
+            p.putIfAbsent("camel.management.host", config.get("factory.http.host"));
             p.putIfAbsent("camel.management.port", config.get("factory.http.port"));
             p.putIfAbsent("camel.management.healthCheckEnabled", "true");
             p.putIfAbsent("camel.management.healthPath", "/health");

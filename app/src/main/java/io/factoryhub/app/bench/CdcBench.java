@@ -3,6 +3,7 @@ package io.factoryhub.app.bench;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.factoryhub.hub.cdc.CdcEngine;
 import io.factoryhub.hub.cdc.CdcSettings;
+import io.factoryhub.hub.config.CredentialsFile;
 import io.factoryhub.hub.config.HubConfig;
 import io.factoryhub.plant.postgres.EmbeddedPostgres;
 import java.io.PrintWriter;
@@ -99,7 +100,7 @@ public final class CdcBench {
             env.startKafka(Map.of());
             Path cdc = base.getPath("factory.home").resolve("cdc");
             EmbeddedPostgres pg = env.closeLater(new EmbeddedPostgres(env.dir.resolve("postgres"), env.ports.next(), "mes", "mes",
-                    PASSWORD, "dbz_mes", List.of(cdc.resolve("mes-schema.sql"), cdc.resolve("mes-seed.sql"))));
+                    PASSWORD, CredentialsFile.randomSecret(24), "dbz_mes", List.of(cdc.resolve("mes-schema.sql"), cdc.resolve("mes-seed.sql"))));
             pg.start();
             HubConfig config = hubConfig(env, pg, cdc);
 

@@ -2,6 +2,7 @@ package io.factoryhub.app.plant;
 
 import io.factoryhub.hub.cdc.CdcSettings;
 import io.factoryhub.hub.config.CredentialsFile;
+import io.factoryhub.hub.config.DataDir;
 import io.factoryhub.hub.config.HubConfig;
 import io.factoryhub.hub.mirror.ExternalCluster;
 import io.factoryhub.hub.mirror.KafkaUserAcls;
@@ -36,6 +37,8 @@ import org.slf4j.LoggerFactory;
 public final class EmbeddedPlant implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedPlant.class);
+    /** Key of the embedded PostgreSQL's superuser password in the credentials file. */
+    public static final String POSTGRES_SUPERUSER_PASSWORD = "plant.postgres.superuser-password";
 
     private final HubConfig config;
     private final Path dataDir;
@@ -69,6 +72,7 @@ public final class EmbeddedPlant implements AutoCloseable {
 
     /** Starts the enabled parts; on failure stops what already started and rethrows. */
     public synchronized EmbeddedPlant start() throws Exception {
+        DataDir.secure(dataDir);
         try {
             if (config.getBoolean("plant.kafka.enabled")) {
                 EmbeddedKafka kafka = new EmbeddedKafka(dataDir.resolve("kafka"), config.getInt("plant.kafka.port"),
@@ -125,12 +129,14 @@ public final class EmbeddedPlant implements AutoCloseable {
         CredentialsFile credentials = new CredentialsFile(dataDir);
         String user = credentials.resolve("mes.user", config.get("mes.user"), false);
         String password = credentials.resolve("mes.password", config.get("mes.password"), true);
+        // the plant administers the server itself (publication, MES user's password), nobody else needs it
+        String superuserPassword = credentials.resolve(POSTGRES_SUPERUSER_PASSWORD, null, true);
         List<Path> scripts = new ArrayList<>();
         for (String script : config.get("plant.postgres.init-scripts").split(",")) {
             scripts.add(config.getPath("factory.home").resolve(script.trim()));
         }
         postgres = new EmbeddedPostgres(dataDir.resolve("postgres"), config.getInt("plant.postgres.port"),
-                config.get("mes.database"), user, password, publicationName(), scripts).start();
+                config.get("mes.database"), user, password, superuserPassword, publicationName(), scripts).start();
         running.push(postgres);
         endpoints.add("MES PostgreSQL     localhost:" + postgres.port() + "/" + postgres.database() + "  user " + user
                 + ", password in " + credentials.path());

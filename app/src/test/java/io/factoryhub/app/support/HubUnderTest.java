@@ -104,9 +104,14 @@ public final class HubUnderTest implements AutoCloseable {
 
     public String http(String path) throws IOException, InterruptedException {
         HttpResponse<String> response = HttpClient.newHttpClient().send(
-                HttpRequest.newBuilder(URI.create("http://localhost:" + config.get("factory.http.port") + path)).build(),
+                HttpRequest.newBuilder(URI.create("http://localhost:" + httpPort() + path)).build(),
                 HttpResponse.BodyHandlers.ofString());
         return response.statusCode() + " " + response.body();
+    }
+
+    /** The port of /health and /metrics. */
+    public int httpPort() {
+        return config.getInt("factory.http.port");
     }
 
     @Override

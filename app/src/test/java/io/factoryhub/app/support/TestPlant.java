@@ -41,6 +41,8 @@ public final class TestPlant {
 
     /** Password of the MES user of the test PostgreSQL. */
     public static final String MES_PASSWORD = "test-mes-password";
+    /** Password of the superuser of the test PostgreSQL. */
+    public static final String POSTGRES_SUPERUSER_PASSWORD = "test-superuser-password";
 
     private TestPlant(Path dataDir) {
         this.dataDir = dataDir;
@@ -82,7 +84,7 @@ public final class TestPlant {
         if (postgres == null) {
             Path cdc = HubUnderTest.REPO.resolve("cdc");
             EmbeddedPostgres pg = new EmbeddedPostgres(dataDir.resolve("postgres"), FreePorts.next(), "mes", "mes", MES_PASSWORD,
-                    "dbz_mes", List.of(cdc.resolve("mes-schema.sql"), cdc.resolve("mes-seed.sql")));
+                    POSTGRES_SUPERUSER_PASSWORD, "dbz_mes", List.of(cdc.resolve("mes-schema.sql"), cdc.resolve("mes-seed.sql")));
             try {
                 pg.start();
             } catch (Exception e) {

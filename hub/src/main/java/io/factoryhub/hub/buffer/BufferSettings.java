@@ -13,7 +13,8 @@ import org.apache.kafka.clients.producer.ProducerConfig;
  * @param maxBytes       records held at most, in bytes ({@code factory.buffer.max-bytes})
  * @param fsync          fsync each group of appended records before acknowledging them ({@code factory.buffer.fsync})
  * @param batchRecords   records the forwarder sends and trims together, the most a crash or failed send repeats
- * @param sendTimeoutMs  how long Kafka may take to acknowledge a batch before it counts as failed and is sent again
+ * @param sendTimeoutMs  how long Kafka may take to acknowledge a batch before /health reports it failing (the producer
+ *                       goes on trying), and the longest wait for a topic's metadata
  * @param stopDrainMillis on a graceful stop, how long the forwarder may go on sending what the buffer holds
  */
 public record BufferSettings(Path dir, long maxBytes, boolean fsync, int batchRecords, long batchBytes, int maxRecordBytes,
@@ -47,17 +48,17 @@ public record BufferSettings(Path dir, long maxBytes, boolean fsync, int batchRe
 
     /**
      * The forwarder's producer: acks from all in-sync replicas and idempotence (nothing acknowledged lost, no
-     * duplicates from the producer's own retries, order per partition), timeouts that turn an outage into a failed batch
-     * the forwarder sends again rather than a thread blocked for Kafka's default two minutes.
+     * duplicates from the producer's own retries, order per partition), and no delivery timeout: a record is retried
+     * until Kafka takes it, never given up while later ones go through (see KafkaForwarder#forward). Only waiting for
+     * metadata is bounded, by the send timeout.
      */
     Map<String, Object> producerConfig(Map<String, Object> base) {
         Map<String, Object> config = new HashMap<>(base);
         config.put(ProducerConfig.ACKS_CONFIG, "all");
         config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         config.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5);
-        int requestTimeout = Math.max(1000, Math.min(10_000, sendTimeoutMs / 2));
-        config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, requestTimeout);
-        config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Math.max(sendTimeoutMs, requestTimeout + 100));
+        config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, Math.max(1000, Math.min(10_000, sendTimeoutMs / 2)));
+        config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Integer.MAX_VALUE);
         config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, sendTimeoutMs);
         config.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, maxRecordBytes + 64 * 1024);
         config.put(ProducerConfig.BUFFER_MEMORY_CONFIG, Math.max(64L * 1024 * 1024, 4L * maxRecordBytes));

@@ -31,9 +31,9 @@ import org.slf4j.LoggerFactory;
  * log only once Kafka acknowledged every record of it. So per key (machine) records reach Kafka in the order they were
  * accepted, and a crash or a failed send repeats at most one batch.
  *
- * <p>A batch that fails for a reason that is not the records' own (Kafka unreachable, timeouts, no leader, not
- * authorized) is sent again, whole, with a fresh producer, after a back-off of 0.5 s doubling to 10 s, for as long as
- * it takes: an outage of any length loses nothing. A record Kafka refuses for good (too large for its topic, invalid
+ * <p>While Kafka is away the producer keeps the batch and retries it, in order, for as long as it takes: an outage of
+ * any length loses nothing and reorders nothing. A batch that fails outright (no metadata within the send timeout,
+ * not authorized) is sent again, whole, with a fresh producer, after a back-off of 0.5 s doubling to 10 s. A record Kafka refuses for good (too large for its topic, invalid
  * topic) goes to the dead-letter topic with the reason, and the batch goes on.
  */
 final class KafkaForwarder implements AutoCloseable {
@@ -119,28 +119,34 @@ final class KafkaForwarder implements AutoCloseable {
         }
     }
 
-    /** True once Kafka holds every record of the batch (or its dead letter); false to try the whole batch again. */
+    /**
+     * True once Kafka holds every record of the batch (or its dead letter); false to try the whole batch again.
+     *
+     * <p>The producer never gives up a record for a passing reason (delivery timeout: for ever): it retries in order,
+     * so when Kafka comes back the batch completes as it was sent. A producer that gave up on one record after a
+     * timeout could still write the later ones, and a later reading would reach Kafka before an earlier one (seen:
+     * "seq 2 after 458" when the delivery timeout was 3 s). Here a wait longer than {@code send-timeout-ms} only marks
+     * Kafka as failing for /health. If {@code send()} itself fails (no metadata within the timeout), the rest of the
+     * batch is not handed over, so nothing overtakes the record that failed; the batch is sent again whole.
+     */
     private boolean forward(List<RecordLog.Entry> batch) throws InterruptedException {
-        List<BufferedRecord> records = new ArrayList<>(batch.size());
-        for (RecordLog.Entry entry : batch) {
-            try {
-                records.add(BufferedRecordCodec.decode(entry.bytes()));
-            } catch (IOException e) {
-                LOG.error("Store-and-forward buffer: record {} is unreadable and skipped: {}", entry.seq(), e.getMessage());
-            }
-        }
+        List<BufferedRecord> records = decode(batch);
         try {
             ensureTopics(records);
             KafkaProducer<byte[], byte[]> current = producer();
             List<Future<RecordMetadata>> acks = new ArrayList<>(records.size());
             for (BufferedRecord record : records) {
-                acks.add(current.send(toProducerRecord(record)));
+                Future<RecordMetadata> ack = current.send(toProducerRecord(record));
+                if (ack.isDone()) {
+                    throwUnlessTheRecordsFault(ack); // failed at once (no metadata): hand over nothing after it
+                }
+                acks.add(ack);
             }
-            current.flush();
             List<Refused> refused = new ArrayList<>();
+            long sentAt = System.nanoTime();
             for (int i = 0; i < acks.size(); i++) {
                 try {
-                    acks.get(i).get();
+                    awaitAck(acks.get(i), sentAt, records.size());
                 } catch (ExecutionException e) {
                     if (!isTheRecordsFault(e.getCause())) {
                         throw e;
@@ -159,6 +165,46 @@ final class KafkaForwarder implements AutoCloseable {
             fail(e);
             return false;
         }
+    }
+
+    private static void throwUnlessTheRecordsFault(Future<RecordMetadata> ack) throws ExecutionException, InterruptedException {
+        try {
+            ack.get();
+        } catch (ExecutionException e) {
+            if (!isTheRecordsFault(e.getCause())) {
+                throw e;
+            }
+        }
+    }
+
+    /** Waits as long as it takes; past the send timeout, Kafka is reported failing (once) while the producer retries. */
+    private void awaitAck(Future<RecordMetadata> ack, long sentAt, int batchSize) throws ExecutionException, InterruptedException {
+        while (running) {
+            try {
+                ack.get(1, TimeUnit.SECONDS);
+                return;
+            } catch (java.util.concurrent.TimeoutException waiting) {
+                long waited = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - sentAt);
+                if (waited >= settings.sendTimeoutMs() && state.failingSince().isEmpty()) {
+                    String why = "no acknowledgement for " + waited / 1000 + " s of a batch of " + batchSize + " record(s)";
+                    LOG.warn("Kafka does not acknowledge ({}): readings stay in the store-and-forward buffer, the producer keeps trying", why);
+                    state.failed(why);
+                }
+            }
+        }
+        throw new InterruptedException("forwarder stopping");
+    }
+
+    private List<BufferedRecord> decode(List<RecordLog.Entry> batch) {
+        List<BufferedRecord> records = new ArrayList<>(batch.size());
+        for (RecordLog.Entry entry : batch) {
+            try {
+                records.add(BufferedRecordCodec.decode(entry.bytes()));
+            } catch (IOException e) {
+                LOG.error("Store-and-forward buffer: record {} is unreadable and skipped: {}", entry.seq(), e.getMessage());
+            }
+        }
+        return records;
     }
 
     private record Refused(BufferedRecord record, Throwable reason) {

@@ -52,7 +52,7 @@ public final class StoreAndForward implements AutoCloseable {
         this.log = log;
         this.settings = settings;
         this.forwarder = new KafkaForwarder(log, settings.producerConfig(producerConfig),
-                new ForwarderSettings(settings.batchRecords(), settings.batchBytes(), settings.deadletterTopic()), ensureTopic, state);
+                new ForwarderSettings(settings.batchRecords(), settings.batchBytes(), settings.sendTimeoutMs(), settings.deadletterTopic()), ensureTopic, state);
         this.writer = new JournalWriter(log, forwarder::wake);
         if (log.records() > 0) {
             LOG.info("Store-and-forward buffer holds {} record(s) ({} bytes) from before: sending them first", log.records(), log.bytes());

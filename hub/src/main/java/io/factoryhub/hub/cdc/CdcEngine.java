@@ -118,7 +118,7 @@ public final class CdcEngine implements AutoCloseable {
                 AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, REQUEST_TIMEOUT_MS,
                 AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, REQUEST_TIMEOUT_MS));
         writer = new KafkaChangeWriter(() -> new KafkaProducer<>(producerConfig(), new StringSerializer(), new StringSerializer()),
-                admin, this::writeFailed);
+                admin, settings.topicReplication(), this::writeFailed);
         engine = DebeziumEngine.create(Json.class)
                 .using(settings.debezium())
                 .notifying(writer)

@@ -1,5 +1,6 @@
 package io.factoryhub.hub.cdc;
 
+import io.factoryhub.hub.TopicReplication;
 import io.factoryhub.hub.config.CredentialsFile;
 import io.factoryhub.hub.config.HubConfig;
 import java.io.IOException;
@@ -19,7 +20,8 @@ import java.util.Properties;
  * @param slotWait    how long a slot still held by a previous (killed) instance is waited for
  * @param stopTimeout how long close waits for the batch in flight and the last offset commit
  */
-public record CdcSettings(Properties debezium, Path offsetsFile, Duration slotWait, Duration stopTimeout) {
+public record CdcSettings(Properties debezium, Path offsetsFile, Duration slotWait, Duration stopTimeout,
+                          TopicReplication topicReplication) {
 
     public String host() {
         return debezium.getProperty("database.hostname");
@@ -83,7 +85,7 @@ public record CdcSettings(Properties debezium, Path offsetsFile, Duration slotWa
             }
         }
         return new CdcSettings(debezium, offsets, Duration.ofMillis(config.getInt("factory.cdc.slot-wait-ms")),
-                Duration.ofMillis(config.getInt("factory.cdc.stop-timeout-ms")));
+                Duration.ofMillis(config.getInt("factory.cdc.stop-timeout-ms")), TopicReplication.from(config));
     }
 
     /** {@code mes.password} from configuration/environment, else the one the embedded plant generated. */

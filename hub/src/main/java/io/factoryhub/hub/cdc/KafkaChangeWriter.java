@@ -1,6 +1,7 @@
 package io.factoryhub.hub.cdc;
 
 import io.factoryhub.hub.FactoryTopics;
+import io.factoryhub.hub.TopicReplication;
 import io.factoryhub.hub.support.Backoff;
 import io.factoryhub.hub.support.KafkaErrors;
 
@@ -58,6 +59,7 @@ final class KafkaChangeWriter implements DebeziumEngine.ChangeConsumer<ChangeEve
 
     private final Supplier<Producer<String, String>> producers;
     private final Admin admin;
+    private final TopicReplication replication;
     private final Consumer<Throwable> onFatal;
     private final Set<String> knownTopics = new HashSet<>();
     private final AtomicLong written = new AtomicLong();
@@ -73,9 +75,11 @@ final class KafkaChangeWriter implements DebeziumEngine.ChangeConsumer<ChangeEve
     /**
      * @param producers makes the producer, at start and again after a failed attempt
      */
-    KafkaChangeWriter(Supplier<Producer<String, String>> producers, Admin admin, Consumer<Throwable> onFatal) {
+    KafkaChangeWriter(Supplier<Producer<String, String>> producers, Admin admin, TopicReplication replication,
+            Consumer<Throwable> onFatal) {
         this.producers = producers;
         this.admin = admin;
+        this.replication = replication;
         this.onFatal = onFatal;
     }
 
@@ -208,19 +212,20 @@ final class KafkaChangeWriter implements DebeziumEngine.ChangeConsumer<ChangeEve
 
     /**
      * Topics are created with one partition on first sight: every change of a table, and the transaction
-     * markers, stay in commit order for consumers such as the audit verb. Existing topics are left as they are.
+     * markers, stay in commit order for consumers such as the audit verb. Replicated as the hub's own topics
+     * ({@link TopicReplication}). Existing topics are left as they are.
      * A topic counts as known once it exists with a leader, so a retry after Kafka was away checks again.
      */
     private void ensureTopics(List<ChangeEvent<String, String>> records) throws InterruptedException, ExecutionException {
-        Set<String> seen = new HashSet<>(knownTopics);
-        List<NewTopic> missing = new ArrayList<>();
-        for (ChangeEvent<String, String> record : records) {
-            if (seen.add(record.destination())) {
-                missing.add(new NewTopic(record.destination(), 1, (short) -1));
-            }
-        }
-        if (missing.isEmpty()) {
+        List<String> unknown = records.stream().map(ChangeEvent::destination).distinct()
+                .filter(topic -> !knownTopics.contains(topic)).toList();
+        if (unknown.isEmpty()) {
             return;
+        }
+        int brokers = TopicReplication.brokers(admin);
+        List<NewTopic> missing = new ArrayList<>();
+        for (String topic : unknown) {
+            missing.add(replication.newTopic(topic, 1, brokers, Map.of()));
         }
         for (Map.Entry<String, org.apache.kafka.common.KafkaFuture<Void>> created : admin.createTopics(missing).values().entrySet()) {
             try {
@@ -233,11 +238,11 @@ final class KafkaChangeWriter implements DebeziumEngine.ChangeConsumer<ChangeEve
         }
         try {
             // see FactoryTopics.awaitLeaders: sending into a topic without a leader yet once failed CDC under load
-            FactoryTopics.awaitLeaders(admin, missing.stream().map(NewTopic::name).toList());
+            FactoryTopics.awaitLeaders(admin, unknown);
         } catch (IllegalStateException e) {
             throw new LeaderNotAvailableException(e.getMessage());
         }
-        missing.forEach(topic -> knownTopics.add(topic.name()));
+        knownTopics.addAll(unknown);
     }
 
     long written() {

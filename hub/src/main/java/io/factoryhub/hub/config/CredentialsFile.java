@@ -84,10 +84,10 @@ public final class CredentialsFile {
     /** Written to a 0600 temp file first and moved in place, so the file is never readable by others, nor half written. */
     private void write(Map<String, String> values) {
         try {
-            Files.createDirectories(file.getParent());
+            DataDir.secure(file.getParent());
             Path tmp = file.resolveSibling(FILE_NAME + ".tmp");
             Files.deleteIfExists(tmp);
-            Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            Files.createFile(tmp, PosixFilePermissions.asFileAttribute(DataDir.OWNER_ONLY_FILE));
             Properties properties = new Properties();
             properties.putAll(values);
             try (Writer writer = Files.newBufferedWriter(tmp)) {

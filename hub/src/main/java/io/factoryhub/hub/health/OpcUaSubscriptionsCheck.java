@@ -19,12 +19,15 @@ public final class OpcUaSubscriptionsCheck extends AbstractHealthCheck {
 
     @Override
     protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
+        // counts, not endpoints: /health names no server (see HealthRedaction)
         Map<String, Boolean> connections = OpcUaConnectionRegistry.snapshot();
-        connections.forEach((endpoint, connected) -> builder.detail(endpoint, connected ? "connected" : "disconnected"));
+        long disconnected = connections.values().stream().filter(connected -> !connected).count();
+        builder.detail("subscriptions", connections.size());
+        builder.detail("disconnected", disconnected);
         if (OpcUaConnectionRegistry.allConnected()) {
             builder.up();
         } else {
-            builder.message("an OPC-UA subscription is disconnected (reconnecting)");
+            builder.message(disconnected + " of " + connections.size() + " OPC-UA subscription(s) disconnected (reconnecting)");
             builder.down();
         }
     }

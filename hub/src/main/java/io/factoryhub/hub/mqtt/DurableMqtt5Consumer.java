@@ -180,6 +180,9 @@ final class DurableMqtt5Consumer extends DefaultConsumer implements Suspendable 
             public void onComplete(Exchange completed) {
                 inFlight.decrementAndGet();
                 progress.finished();
+                if (holds.get() != 0) {
+                    holds.set(0); // the hub takes messages again: the next hold starts from the shortest back-off
+                }
                 acknowledge(source, message);
             }
 

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.factoryhub.hub.FactoryTopics;
+import io.factoryhub.hub.TopicReplication;
+import io.factoryhub.hub.config.HubConfig;
 import io.factoryhub.plant.kafka.EmbeddedKafka;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -38,6 +40,7 @@ class StoreAndForwardTest {
     private static final String TOPIC = "buffer.test";
     private static final String DEADLETTER = "buffer.deadletter";
     private static final String EVENTS = "buffer.events";
+    private static final TopicReplication REPLICATION = TopicReplication.from(HubConfig.defaults());
 
     private final int kafkaPort = freePort();
     private final List<AutoCloseable> open = new ArrayList<>();
@@ -129,7 +132,7 @@ class StoreAndForwardTest {
         EmbeddedKafka kafka = new EmbeddedKafka(dir().resolve("kafka"), kafkaPort, freePort(), 1, Map.of());
         kafka.start();
         open.add(kafka);
-        FactoryTopics.ensure(bootstrap(), Map.of(TOPIC, 3, DEADLETTER, 1));
+        FactoryTopics.ensure(bootstrap(), Map.of(TOPIC, 3, DEADLETTER, 1), REPLICATION);
     }
 
     private StoreAndForward buffer(long maxBytes, Path bufferDir) throws IOException {
@@ -139,7 +142,7 @@ class StoreAndForwardTest {
         producer.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
         producer.put(ProducerConfig.LINGER_MS_CONFIG, 5);
         StoreAndForward buffer = StoreAndForward.open(settings, producer,
-                topic -> FactoryTopics.ensure(bootstrap(), Map.of(topic, 3)));
+                topic -> FactoryTopics.ensure(bootstrap(), Map.of(topic, 3), REPLICATION));
         open.add(buffer);
         return buffer;
     }

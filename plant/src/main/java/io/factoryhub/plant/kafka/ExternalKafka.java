@@ -17,15 +17,20 @@ import java.util.regex.Pattern;
  * {@link TlsMaterial} in {@code tlsDir}; the users are written into the metadata log when the log directory is
  * first formatted (a SCRAM-only broker cannot create them later without a user to log in with).
  *
- * <p>The admin is the only super user reachable on the client listener. The KRaft controller listener stays
- * PLAINTEXT on 127.0.0.1: its connections authenticate as {@code User:ANONYMOUS}, which therefore needs super-user
- * rights for the broker to register with its own controller, and which nothing outside this host can reach.
+ * <p>The admin is the only super user reachable on the client listener. The KRaft controller listener (127.0.0.1)
+ * is SSL with client certificates required: only the broker itself, with its own certificate from {@link TlsMaterial}
+ * (principal {@code User:CN=localhost}, the other super user), gets in. Were it PLAINTEXT, its connections would
+ * authenticate as {@code User:ANONYMOUS}, which would need super-user rights for the broker to register with its
+ * controller, and then anyone on this host could create topics, ACLs and users through that port. SCRAM is no option
+ * there: KRaft controllers cannot authenticate with it (its credentials live in the metadata they serve).
  */
 public final class ExternalKafka implements AutoCloseable {
 
     public static final String MECHANISM = "SCRAM-SHA-512";
     private static final String LISTENER = "EXTERNAL";
     private static final String CONTROLLER = "CONTROLLER";
+    /** The broker's certificate subject ({@link TlsMaterial}) as Kafka names an SSL principal. */
+    private static final String BROKER_PRINCIPAL = "User:CN=localhost";
 
     /** A SCRAM user; the password never leaves memory (and the metadata log, hashed). */
     public record User(String name, String password) {
@@ -82,11 +87,13 @@ public final class ExternalKafka implements AutoCloseable {
         Map<String, String> p = new HashMap<>();
         p.put("listeners", LISTENER + "://127.0.0.1:" + port + "," + CONTROLLER + "://127.0.0.1:" + controllerPort);
         p.put("advertised.listeners", LISTENER + "://localhost:" + port);
-        p.put("listener.security.protocol.map", LISTENER + ":SASL_SSL," + CONTROLLER + ":PLAINTEXT");
+        p.put("listener.security.protocol.map", LISTENER + ":SASL_SSL," + CONTROLLER + ":SSL");
+        p.put("listener.name." + CONTROLLER.toLowerCase() + ".ssl.client.auth", "required");
         p.put("inter.broker.listener.name", LISTENER);
         p.put("sasl.enabled.mechanisms", MECHANISM);
         p.put("sasl.mechanism.inter.broker.protocol", MECHANISM);
-        // the broker is a client of its own listener too: it logs in as the admin and trusts the same CA
+        // the broker is a client of its own listeners too: on EXTERNAL it logs in as the admin, on CONTROLLER with its
+        // certificate (the key store below); it trusts the same CA
         p.put(prefix + MECHANISM.toLowerCase() + ".sasl.jaas.config", jaas(admin));
         p.put("ssl.keystore.type", "PEM");
         p.put("ssl.keystore.certificate.chain", read(tls.certFile()));
@@ -95,7 +102,8 @@ public final class ExternalKafka implements AutoCloseable {
         p.put("ssl.truststore.location", tls.caFile().toAbsolutePath().toString());
         p.put("authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer");
         p.put("allow.everyone.if.no.acl.found", "false");
-        p.put("super.users", "User:" + admin.name() + ";User:ANONYMOUS");
+        // user names cannot contain '=' (User), so no SCRAM login can be the broker's principal
+        p.put("super.users", "User:" + admin.name() + ";" + BROKER_PRINCIPAL);
         return p;
     }
 

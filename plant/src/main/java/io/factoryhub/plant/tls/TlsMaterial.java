@@ -7,6 +7,7 @@ import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
@@ -15,6 +16,8 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
+import java.util.List;
+import java.util.Set;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
@@ -36,7 +39,8 @@ import org.bouncycastle.util.io.pem.PemWriter;
 /**
  * The external cluster's TLS material in {@code <data-dir>/tls/}: a private CA ({@code ca.crt}, PEM, what clients
  * trust) and a broker certificate for localhost / 127.0.0.1 signed by it ({@code broker.crt} with the chain,
- * {@code broker.key}, PKCS#8, mode 0600). Generated once; later runs reuse it, so clients keep trusting the same CA.
+ * {@code broker.key}, PKCS#8), each file mode 0600 in a 0700 folder. Generated once; later runs reuse it (and tighten
+ * the modes of material an earlier version wrote 0644), so clients keep trusting the same CA.
  * The CA's private key is not kept: nothing else is ever signed with it.
  */
 public final class TlsMaterial {
@@ -46,6 +50,8 @@ public final class TlsMaterial {
     private static final String KEY_FILE = "broker.key";
     private static final Duration VALIDITY = Duration.ofDays(3650);
     private static final SecureRandom RANDOM = new SecureRandom();
+    private static final Set<PosixFilePermission> OWNER_ONLY_DIR = PosixFilePermissions.fromString("rwx------");
+    private static final Set<PosixFilePermission> OWNER_ONLY_FILE = PosixFilePermissions.fromString("rw-------");
 
     private final Path dir;
 
@@ -55,17 +61,21 @@ public final class TlsMaterial {
 
     /** Generates the CA and broker certificate unless they exist. */
     public TlsMaterial ensure() {
-        if (Files.isRegularFile(caFile()) && Files.isRegularFile(certFile()) && Files.isRegularFile(keyFile())) {
-            return this;
-        }
         try {
-            Files.createDirectories(dir);
+            Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(OWNER_ONLY_DIR));
+            Files.setPosixFilePermissions(dir, OWNER_ONLY_DIR);
+            if (Files.isRegularFile(caFile()) && Files.isRegularFile(certFile()) && Files.isRegularFile(keyFile())) {
+                for (Path file : List.of(caFile(), certFile(), keyFile())) {
+                    Files.setPosixFilePermissions(file, OWNER_ONLY_FILE);
+                }
+                return this;
+            }
             KeyPair caKeys = rsa();
             X509CertificateHolder ca = caCertificate(caKeys);
             KeyPair brokerKeys = rsa();
             X509CertificateHolder broker = brokerCertificate(brokerKeys, ca, caKeys);
             // PKCS#8 ("PRIVATE KEY"): the form Kafka's PEM key store reads
-            writePrivate(keyFile(), pem(new PemObject("PRIVATE KEY", brokerKeys.getPrivate().getEncoded())));
+            write(keyFile(), pem(new PemObject("PRIVATE KEY", brokerKeys.getPrivate().getEncoded())));
             write(certFile(), pem(broker) + pem(ca));
             write(caFile(), pem(ca));
         } catch (IOException e) {
@@ -140,16 +150,11 @@ public final class TlsMaterial {
         return out.toString();
     }
 
+    /** Created 0600 before the first byte is written, and moved in place: never readable by others, nor half written. */
     private static void write(Path file, String content) throws IOException {
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        Files.writeString(tmp, content);
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    }
-
-    private static void writePrivate(Path file, String content) throws IOException {
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         Files.deleteIfExists(tmp);
-        Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Files.createFile(tmp, PosixFilePermissions.asFileAttribute(OWNER_ONLY_FILE));
         Files.writeString(tmp, content);
         Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
