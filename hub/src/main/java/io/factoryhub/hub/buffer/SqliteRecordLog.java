@@ -24,18 +24,18 @@ import org.sqlite.SQLiteConfig;
  * one-row table with the counters, updated in the same transaction as the records they count.
  *
  * <p>Why SQLite: measured against RocksDB and Tape's QueueFile (README, "The buffer's store"): as fast as RocksDB when
- * appends are fsynced, a JVM that grows by ~1 MB with 1,000,000 records held (page cache of 2 MB, no memtables, no
- * background threads), opened in constant time, one file, natives for linux-x64 inside the jar.
+ * appends are fsynced, a JVM that grows by ~2 MB with 1,000,000 records held (a 2 MB page cache per connection, no
+ * memtables, no background threads), opened in constant time, one file, natives for linux-x64 inside the jar.
  *
  * <p>Durability: every append and every trim is one transaction. With {@code fsync} the WAL is synced at every commit
  * ({@code synchronous=FULL}): an append that returned survives power loss. Without, {@code synchronous=NORMAL}: a
  * commit is in the OS when it returns, so it survives a kill -9 of the JVM, and the database stays consistent (but may
  * lose the last commits) after a crash of the OS.
  *
- * <p>Threads: the appending and the trimming thread share one write connection under a lock (SQLite has one writer
- * at a time; the lock makes them wait for each other instead of failing with {@code SQLITE_BUSY}); the reading
- * thread has its own connection, which WAL mode lets read while the other writes. Counters are an immutable snapshot
- * replaced after each commit, so {@link #records()} and {@link #bytes()} always agree with each other.
+ * <p>Threads: appends and trims share one write connection under a lock (SQLite has one writer at a time; the lock
+ * makes them wait for each other instead of failing with {@code SQLITE_BUSY}), so with {@code fsync} a trim is synced
+ * too; reads have a connection of their own, which WAL mode lets read while the other writes. The counters are an
+ * immutable snapshot replaced after each commit, so {@link #records()} and {@link #bytes()} always agree.
  */
 public final class SqliteRecordLog implements RecordLog {
 
@@ -46,7 +46,7 @@ public final class SqliteRecordLog implements RecordLog {
     private static final int FORMAT_VERSION = 1;
     /** A large append grows the WAL; after the checkpoint it is cut back to this, not kept at its largest. */
     private static final int WAL_SIZE_LIMIT_BYTES = 64 << 20;
-    /** Only external readers (the sqlite3 CLI) could hold a lock against us; our own writers never contend. */
+    /** Only another process (the sqlite3 CLI) could hold the write lock: our own writers wait on {@link #writeLock}. */
     private static final int BUSY_TIMEOUT_MS = 10_000;
 
     private final Path file;
@@ -119,7 +119,8 @@ public final class SqliteRecordLog implements RecordLog {
 
     @Override
     public long append(List<byte[]> records) throws IOException {
-        Objects.requireNonNull(records, "records");
+        // checked before the first one is batched: a half-built batch must not go out with the next append
+        records.forEach(bytes -> Objects.requireNonNull(bytes, "record"));
         if (records.isEmpty()) {
             return lastSeq();
         }
@@ -130,7 +131,6 @@ public final class SqliteRecordLog implements RecordLog {
             long appendedBytes = before.appendedBytes();
             try {
                 for (byte[] bytes : records) {
-                    Objects.requireNonNull(bytes, "record");
                     insertRecord.setLong(1, ++seq);
                     insertRecord.setBytes(2, bytes);
                     insertRecord.addBatch();
@@ -241,6 +241,7 @@ public final class SqliteRecordLog implements RecordLog {
 
     private IOException rolledBack(String what, SQLException cause) {
         try {
+            insertRecord.clearBatch();
             writer.rollback();
         } catch (SQLException e) {
             cause.addSuppressed(e);
@@ -293,8 +294,8 @@ public final class SqliteRecordLog implements RecordLog {
             try (ResultSet row = statement.executeQuery("SELECT last_seq, appended_bytes, trimmed_seq, trimmed_bytes FROM counters")) {
                 counters = new Counters(row.getLong(1), row.getLong(2), row.getLong(3), row.getLong(4));
             }
-            // min and max walk one edge of the B-tree each; count(*) would read every page
-            try (ResultSet row = statement.executeQuery("SELECT min(seq), max(seq) FROM record")) {
+            // each alone walks one edge of the B-tree; min and max in one SELECT (or count(*)) read every page
+            try (ResultSet row = statement.executeQuery("SELECT (SELECT min(seq) FROM record), (SELECT max(seq) FROM record)")) {
                 long first = row.getLong(1);
                 boolean empty = row.wasNull();
                 boolean consistent = empty

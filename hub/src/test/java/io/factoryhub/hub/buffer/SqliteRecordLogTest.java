@@ -175,6 +175,19 @@ class SqliteRecordLogTest {
     }
 
     @Test
+    void should_append_nothing_of_a_group_with_a_null_record() throws IOException {
+        try (SqliteRecordLog log = SqliteRecordLog.open(dir, false)) {
+            log.append(List.of(text("a")));
+            assertThrows(NullPointerException.class, () -> log.append(Arrays.asList(text("b"), null)));
+            assertEquals(1, log.lastSeq());
+            assertEquals(2, log.append(List.of(text("c"))));
+            List<RecordLog.Entry> held = log.readAfter(0, 10, 1 << 20);
+            assertEquals(List.of(1L, 2L), seqs(held));
+            assertArrayEquals(text("c"), held.get(1).bytes(), "nothing of the refused group went out with the next one");
+        }
+    }
+
+    @Test
     void should_reuse_the_space_of_trimmed_records() throws IOException {
         long afterFirstRound = fillAndTrim();
         long afterSecondRound = fillAndTrim();
