@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.factoryhub.app.support.HubUnderTest;
 import io.factoryhub.app.support.KafkaRecords;
 import io.factoryhub.app.support.MqttPublisher;
+import io.factoryhub.app.support.SchemaFile;
 import io.factoryhub.app.support.TestPlant;
 import io.factoryhub.app.support.faults.KafkaBehindProxy;
 import io.factoryhub.app.support.faults.LedgerFeed;
@@ -93,7 +94,7 @@ class BufferFullTest {
             try (KafkaRecords events = new KafkaRecords(kafka.bootstrapServers(), "factory.machine.events")) {
                 // redelivered messages may fill this small buffer again while it drains: full and recovered alternate
                 List<String> types = events.settle(r -> r.value().contains("\"type\":\"buffer-"), Duration.ofSeconds(5))
-                        .stream().map(r -> r.value().contains("buffer-full") ? "buffer-full" : "buffer-recovered").toList();
+                        .stream().map(r -> SchemaFile.MACHINE_EVENT.valid(r.value()).get("type").asText()).toList();
                 assertTrue(types.size() >= 2 && types.size() % 2 == 0, types.toString());
                 for (int i = 0; i < types.size(); i++) {
                     assertEquals(i % 2 == 0 ? "buffer-full" : "buffer-recovered", types.get(i), types.toString());

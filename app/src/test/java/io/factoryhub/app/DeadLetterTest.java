@@ -80,6 +80,24 @@ class DeadLetterTest {
         }
     }
 
+    /**
+     * The hub announces factory.max-payload-bytes + 64 KiB as its MQTT 5 Maximum Packet Size, so the broker keeps larger
+     * messages from it (MQTT 5: it discards them, as delivered) instead of handing the JVM a payload of any size.
+     */
+    @Test
+    void should_not_be_handed_a_payload_over_the_announced_maximum_packet_size() throws Exception {
+        String huge = "{\"machineId\":\"press-d5\",\"value\":1,\"pad\":\"" + "x".repeat(3 * 1024 * 1024) + "\"}";
+        try (MqttPublisher publisher = new MqttPublisher(HUB.plant().mqttUrl());
+             KafkaRecords deadletters = new KafkaRecords(HUB.plant().bootstrapServers(), "factory.deadletter");
+             KafkaRecords telemetry = new KafkaRecords(HUB.plant().bootstrapServers(), "factory.machine.telemetry")) {
+            publisher.publish("plant-a/line-1/press-d5/vibration", huge);
+            publisher.publish("plant-a/line-1/press-d5/vibration", "{\"machineId\":\"press-d5\",\"value\":2}");
+            assertEquals(1, telemetry.await(keyed("press-d5"), 1, Duration.ofSeconds(30)).size(), "the next reading flows");
+            assertTrue(deadletters.settle(r -> r.value().length() > 3 * 1024 * 1024, Duration.ofSeconds(2)).isEmpty(),
+                    "the broker did not hand the hub the 3 MiB message");
+        }
+    }
+
     @Test
     void should_keep_delivering_good_readings_after_bad_ones_and_count_them() throws Exception {
         try (MqttPublisher publisher = new MqttPublisher(HUB.plant().mqttUrl());

@@ -117,7 +117,8 @@ class OpcUaServerRestartTest {
                 assertTrue(node.beforeSent() > 0 && node.afterSent() > 0, "values were sent before the stop and after resubscribing: " + node);
                 assertEquals(0, node.beforeMissing(), "values accepted before the stop are all in Kafka: " + node);
                 assertEquals(0, node.afterMissing(), "values accepted after resubscribing are all in Kafka: " + node);
-                assertEquals(0, node.duplicates(), "no value twice: " + node);
+                // a new subscription starts with each node's current value, which may be one delivered before the stop
+                assertTrue(node.duplicates() <= 1, "at most the value current at the re-subscription twice: " + node);
                 assertTrue(node.firstAfterRestart() != null && node.firstAfterRestart().compareTo(BACK_WITHIN) <= 0,
                         "values again within " + BACK_WITHIN + " of the restart: " + node);
             }

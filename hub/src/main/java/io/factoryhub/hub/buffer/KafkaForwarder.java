@@ -23,6 +23,7 @@ import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import io.factoryhub.hub.support.Backoff;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,13 +34,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p>While Kafka is away the producer keeps the batch and retries it, in order, for as long as it takes: an outage of
  * any length loses nothing and reorders nothing. A batch that fails outright (no metadata within the send timeout,
- * not authorized) is sent again, whole, with a fresh producer, after a back-off of 0.5 s doubling to 10 s. A record Kafka refuses for good (too large for its topic, invalid
+ * not authorized) is sent again, whole, with a fresh producer, after a back-off of 1 s doubling to 10 s. A record Kafka refuses for good (too large for its topic, invalid
  * topic) goes to the dead-letter topic with the reason, and the batch goes on.
  */
 final class KafkaForwarder implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(KafkaForwarder.class);
-    private static final long MIN_BACKOFF_MS = 500;
     private static final long MAX_BACKOFF_MS = 10_000;
     /** A dead letter's payload is cut to this when the dead-letter topic refuses it whole. */
     private static final int DEADLETTER_FALLBACK_BYTES = 512 * 1024;
@@ -55,8 +55,8 @@ final class KafkaForwarder implements AutoCloseable {
     private final Thread thread;
     private volatile boolean running = true;
     private volatile KafkaProducer<byte[], byte[]> producer;
+    private final Backoff backoff = new Backoff(MAX_BACKOFF_MS);
     private long cursor;
-    private int failedAttempts;
 
     /**
      * @param producerConfig bootstrap servers and tuning; serializers, acks, idempotence and timeouts are set here
@@ -98,7 +98,7 @@ final class KafkaForwarder implements AutoCloseable {
                     long last = batch.get(batch.size() - 1).seq();
                     log.trimThrough(last);
                     cursor = last;
-                    failedAttempts = 0;
+                    backoff.succeeded();
                     state.failingSince().ifPresent(since -> LOG.info("Kafka accepts records again (refused since {}); "
                             + "draining the store-and-forward buffer, {} record(s) in it", since, log.records()));
                     state.sent(batch.size());
@@ -298,9 +298,9 @@ final class KafkaForwarder implements AutoCloseable {
     }
 
     private void backOff() {
-        long delay = Math.min(MAX_BACKOFF_MS, MIN_BACKOFF_MS << Math.min(failedAttempts, 10));
-        failedAttempts++;
-        sleep(delay);
+        long now = System.currentTimeMillis();
+        backoff.failed(now);
+        sleep(backoff.waitMs(now));
     }
 
     private void awaitAppend() throws InterruptedException {

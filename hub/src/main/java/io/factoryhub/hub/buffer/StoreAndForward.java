@@ -124,6 +124,7 @@ public final class StoreAndForward implements AutoCloseable {
     private void event(String type, long usedBytes) {
         Map<String, Object> event = new LinkedHashMap<>();
         event.put("type", type);
+        event.put("machineId", settings.hubName()); // the hub's own events are keyed by the hub
         event.put("hub", settings.hubName());
         event.put("bufferedBytes", usedBytes);
         event.put("bufferedRecords", log.records());

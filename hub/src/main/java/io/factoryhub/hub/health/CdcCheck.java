@@ -5,25 +5,20 @@ import io.factoryhub.hub.cdc.KafkaOutage;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.camel.health.HealthCheckResultBuilder;
-import org.apache.camel.impl.health.AbstractHealthCheck;
 
 /**
  * Ready when MES change data capture streams; down with the reason (what to change) when it stopped, and down
  * while Kafka does not take its changes (they wait in PostgreSQL's slot and the batch in flight is retried).
  */
-public final class CdcCheck extends AbstractHealthCheck {
+public final class CdcCheck extends ReadinessCheck {
 
     private final CdcEngine cdc;
 
     public CdcCheck(CdcEngine cdc) {
-        super("factory", "mes-cdc");
+        super("mes-cdc");
         this.cdc = cdc;
     }
 
-    @Override
-    public boolean isLiveness() {
-        return false;
-    }
 
     @Override
     protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {

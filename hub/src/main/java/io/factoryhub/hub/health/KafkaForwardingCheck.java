@@ -6,25 +6,20 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import org.apache.camel.health.HealthCheckResultBuilder;
-import org.apache.camel.impl.health.AbstractHealthCheck;
 
 /**
  * Ready while the factory Kafka acknowledges what the buffer's forwarder sends — Kafka's state as the producer sees it,
  * not a TCP probe. Down while it does not: the readings wait in the store-and-forward buffer and nothing is lost.
  */
-public final class KafkaForwardingCheck extends AbstractHealthCheck {
+public final class KafkaForwardingCheck extends ReadinessCheck {
 
     private final StoreAndForward buffer;
 
     public KafkaForwardingCheck(StoreAndForward buffer) {
-        super("factory", "kafka");
+        super("kafka");
         this.buffer = buffer;
     }
 
-    @Override
-    public boolean isLiveness() {
-        return false;
-    }
 
     @Override
     protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {

@@ -3,13 +3,12 @@ package io.factoryhub.hub.health;
 import io.factoryhub.hub.lake.LakeWriter;
 import java.util.Map;
 import org.apache.camel.health.HealthCheckResultBuilder;
-import org.apache.camel.impl.health.AbstractHealthCheck;
 
 /**
  * Ready while the lake writer stores what it reads; down while uploads fail (S3 unreachable or rejecting: the
  * affected partitions are paused and retried, nothing is lost) or when the writer stopped.
  */
-public final class LakeCheck extends AbstractHealthCheck {
+public final class LakeCheck extends ReadinessCheck {
 
     private final LakeWriter lake;
     private final String off;
@@ -19,7 +18,7 @@ public final class LakeCheck extends AbstractHealthCheck {
     }
 
     private LakeCheck(LakeWriter lake, String off) {
-        super("factory", "data-lake");
+        super("data-lake");
         this.lake = lake;
         this.off = off;
     }
@@ -29,10 +28,6 @@ public final class LakeCheck extends AbstractHealthCheck {
         return new LakeCheck(null, reason);
     }
 
-    @Override
-    public boolean isLiveness() {
-        return false;
-    }
 
     @Override
     protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {

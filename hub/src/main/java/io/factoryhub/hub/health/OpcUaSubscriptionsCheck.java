@@ -3,19 +3,14 @@ package io.factoryhub.hub.health;
 import io.factoryhub.hub.opcua.OpcUaConnectionRegistry;
 import java.util.Map;
 import org.apache.camel.health.HealthCheckResultBuilder;
-import org.apache.camel.impl.health.AbstractHealthCheck;
 
 /** Ready when every OPC-UA subscription the connectors opened is connected (none open: nothing to wait for). */
-public final class OpcUaSubscriptionsCheck extends AbstractHealthCheck {
+public final class OpcUaSubscriptionsCheck extends ReadinessCheck {
 
     public OpcUaSubscriptionsCheck() {
-        super("factory", "opcua-subscriptions");
+        super("opcua-subscriptions");
     }
 
-    @Override
-    public boolean isLiveness() {
-        return false;
-    }
 
     @Override
     protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {

@@ -4,27 +4,22 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.camel.health.HealthCheckResultBuilder;
-import org.apache.camel.impl.health.AbstractHealthCheck;
 
 /**
  * Down while a connector is stalled: messages wait and none completed for {@code stallAfterMillis}, or it holds its
  * input (the buffer is full). Up when every connector moves, idle ones included.
  */
-public final class StalledConnectorsCheck extends AbstractHealthCheck {
+public final class StalledConnectorsCheck extends ReadinessCheck {
 
     private final ConnectorProgress progress;
     private final long stallAfterMillis;
 
     public StalledConnectorsCheck(ConnectorProgress progress, long stallAfterMillis) {
-        super("factory", "connectors");
+        super("connectors");
         this.progress = progress;
         this.stallAfterMillis = stallAfterMillis;
     }
 
-    @Override
-    public boolean isLiveness() {
-        return false;
-    }
 
     @Override
     protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {

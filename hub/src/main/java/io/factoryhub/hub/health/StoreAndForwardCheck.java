@@ -3,26 +3,21 @@ package io.factoryhub.hub.health;
 import io.factoryhub.hub.buffer.StoreAndForward;
 import java.util.Map;
 import org.apache.camel.health.HealthCheckResultBuilder;
-import org.apache.camel.impl.health.AbstractHealthCheck;
 
 /**
  * The store-and-forward buffer: {@code state} OK or DEGRADED (full: new readings are refused and stay with their
  * senders — MQTT brokers keep them unacknowledged — until Kafka drains it). DEGRADED reports down, so the hub is not
  * ready while it cannot take readings.
  */
-public final class StoreAndForwardCheck extends AbstractHealthCheck {
+public final class StoreAndForwardCheck extends ReadinessCheck {
 
     private final StoreAndForward buffer;
 
     public StoreAndForwardCheck(StoreAndForward buffer) {
-        super("factory", "store-and-forward");
+        super("store-and-forward");
         this.buffer = buffer;
     }
 
-    @Override
-    public boolean isLiveness() {
-        return false;
-    }
 
     @Override
     protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {

@@ -6,14 +6,13 @@ import java.net.Socket;
 import java.net.URI;
 import java.util.Map;
 import org.apache.camel.health.HealthCheckResultBuilder;
-import org.apache.camel.impl.health.AbstractHealthCheck;
 
 /**
- * Readiness of a service the hub depends on (MQTT broker, Kafka, OPC-UA server): can a TCP connection be
+ * Readiness of a service the hub depends on (the MQTT broker; Kafka's is the forwarder's own, KafkaForwardingCheck): can a TCP connection be
  * opened within a second? Cheap enough to run on every /health request, and it answers the question an
  * operator asks first ("is it up and reachable from here?").
  */
-public final class TcpReachabilityCheck extends AbstractHealthCheck {
+public final class TcpReachabilityCheck extends ReadinessCheck {
 
     private static final int TIMEOUT_MILLIS = 1000;
 
@@ -21,7 +20,7 @@ public final class TcpReachabilityCheck extends AbstractHealthCheck {
     private final int port;
 
     public TcpReachabilityCheck(String id, String host, int port) {
-        super("factory", id);
+        super(id);
         this.host = host;
         this.port = port;
     }
@@ -32,17 +31,6 @@ public final class TcpReachabilityCheck extends AbstractHealthCheck {
         return new TcpReachabilityCheck(id, uri.getHost(), uri.getPort() > 0 ? uri.getPort() : defaultPort);
     }
 
-    /** From Kafka's {@code host:port[,host:port]}: the first one is checked. */
-    public static TcpReachabilityCheck forBootstrapServers(String id, String bootstrapServers) {
-        String first = bootstrapServers.split(",")[0].trim();
-        int colon = first.lastIndexOf(':');
-        return new TcpReachabilityCheck(id, first.substring(0, colon), Integer.parseInt(first.substring(colon + 1)));
-    }
-
-    @Override
-    public boolean isLiveness() {
-        return false;
-    }
 
     @Override
     protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {

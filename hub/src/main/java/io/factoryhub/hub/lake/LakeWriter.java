@@ -1,6 +1,7 @@
 package io.factoryhub.hub.lake;
 
 import io.factoryhub.hub.config.HubConfig;
+import io.factoryhub.hub.support.Backoff;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -57,6 +58,11 @@ public final class LakeWriter implements AutoCloseable {
     private final Map<TopicPartition, Roll> open = new HashMap<>();
     /** Finished objects whose upload or commit failed, oldest first; their partitions are paused (bounded memory). */
     private final Map<TopicPartition, Roll> pending = new LinkedHashMap<>();
+    /**
+     * One for the whole writer, as S3 is one: while it fails, a single upload is tried per period, so a hanging S3
+     * costs one SDK timeout per period instead of one per partition (which could outlast the consumer's
+     * max.poll.interval).
+     */
     private final Backoff backoff;
     private final AtomicLong records = new AtomicLong();
     private final AtomicLong objects = new AtomicLong();
