@@ -121,7 +121,7 @@ class MesCdcFaultTest {
                 }
                 long restartedAt = System.nanoTime();
                 long before = load.committed();
-                awaitLedger(feed, Duration.ofSeconds(60), () -> load.committed() >= before + 2000);
+                awaitLedger(feed, Duration.ofSeconds(60), () -> load.committed() >= before + 1000);
                 load.close();
                 awaitLedger(feed, Duration.ofSeconds(120), () -> ledger.report().missing() == 0);
                 System.out.printf("postgres down %d s: %d transactions committed while down, %d failed attempts; every "
@@ -155,7 +155,7 @@ class MesCdcFaultTest {
                         .until(health::call, r -> r.getState() == HealthCheck.State.DOWN);
                 kafka.restore();
                 long restoredAt = System.nanoTime();
-                awaitLedger(feed, Duration.ofSeconds(60), () -> load.committed() >= 2000);
+                awaitLedger(feed, Duration.ofSeconds(60), () -> load.committed() >= 1000);
                 load.close();
                 awaitLedger(feed, Duration.ofSeconds(60), () -> ledger.report().missing() == 0);
                 System.out.printf("CDC started without Kafka: health \"%s\"; every change in Kafka %d s after it came back%n",
