@@ -25,6 +25,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -41,8 +42,8 @@ import org.slf4j.LoggerFactory;
  * so the engine commits offsets behind what is durable: a crash repeats at most the batch in flight.
  *
  * <p>Kafka unreachable for any length of time: the batch is sent again, whole, with a back-off (1 s doubling to
- * 30 s) and a new producer each time (an idempotent producer whose batches expired may stay unusable), until Kafka
- * acknowledges it or CDC closes; meanwhile {@link #outage()} says why. The engine hands batches over one at a time,
+ * 30 s, cut short when Kafka answers a probe again) and a new producer each time (an idempotent producer whose
+ * batches expired may stay unusable), until Kafka acknowledges it or CDC closes; meanwhile {@link #outage()} says why. The engine hands batches over one at a time,
  * so nothing later is written while one is retried. Records of a failed attempt may still have reached Kafka: they
  * are the duplicates, at most the batch once per attempt, and the first copy of each keeps commit order (each
  * producer writes in order per partition, and each attempt starts again from the batch's first record).
@@ -56,6 +57,7 @@ final class KafkaChangeWriter implements DebeziumEngine.ChangeConsumer<ChangeEve
 
     private static final Logger LOG = LoggerFactory.getLogger(KafkaChangeWriter.class);
     private static final long MAX_BACKOFF_MS = 30_000;
+    private static final int PROBE_INTERVAL_MS = 1000;
 
     private final Supplier<Producer<String, String>> producers;
     private final Admin admin;
@@ -165,10 +167,28 @@ final class KafkaChangeWriter implements DebeziumEngine.ChangeConsumer<ChangeEve
         KafkaOutage now = new KafkaOutage(CdcEngine.rootMessage(error), backoff.failures(),
                 previous == null ? Instant.now() : previous.since());
         outage.set(now);
-        long waitMs = backoff.waitMs(System.currentTimeMillis());
-        LOG.warn("Kafka unreachable: the batch of {} MES changes in flight is sent again in {} s (attempt {} failed: {})",
-                batchSize, waitMs / 1000, now.retries(), now.error());
-        closing.await(waitMs, TimeUnit.MILLISECONDS);
+        LOG.warn("Kafka unreachable: the batch of {} MES changes in flight is sent again in {} s at the latest, as soon as "
+                + "Kafka answers (attempt {} failed: {})", batchSize, backoff.waitMs(System.currentTimeMillis()) / 1000,
+                now.retries(), now.error());
+        while (closing.getCount() > 0) {
+            long waitMs = backoff.waitMs(System.currentTimeMillis());
+            if (waitMs == 0 || closing.await(Math.min(waitMs, PROBE_INTERVAL_MS), TimeUnit.MILLISECONDS) || kafkaAnswers()) {
+                return;
+            }
+        }
+    }
+
+    /**
+     * Whether Kafka answers a metadata request within a second: then the batch is tried again at once rather than at
+     * the end of a back-off of up to 30 s, so CDC goes on within seconds of the network coming back.
+     */
+    private boolean kafkaAnswers() throws InterruptedException {
+        try {
+            admin.describeCluster(new DescribeClusterOptions().timeoutMs(PROBE_INTERVAL_MS)).clusterId().get();
+            return true;
+        } catch (ExecutionException e) {
+            return false;
+        }
     }
 
     private void recovered() {
