@@ -46,11 +46,12 @@ public final class CdcEngine implements AutoCloseable {
     public enum State { STARTING, RUNNING, RETRYING, FAILED, STOPPED }
 
     /**
-     * How long the producer waits for Kafka before an attempt at a batch counts as failed: the outage shows in
-     * {@code /health} after about this long, and the writer retries with a new producer. A producer left to wait
-     * without limit hides the outage for as long as it lasts.
+     * After this long without Kafka's acknowledgement the writer reports an outage in {@code /health} and goes on
+     * waiting: the producer retries, in order, without a delivery timeout. A producer that gives a record up after a
+     * timeout may still write the later ones, and a later change would reach Kafka before an earlier one when the
+     * batch is sent again (seen in the store-and-forward buffer with a 3 s timeout).
      */
-    private static final int DELIVERY_TIMEOUT_MS = 30_000;
+    static final int STALL_REPORT_MS = 30_000;
     /** Also how long creating a topic may take before the attempt counts as failed. */
     private static final int REQUEST_TIMEOUT_MS = 15_000;
     /** A new producer's first send waits this long for metadata when Kafka is away. */
@@ -171,7 +172,7 @@ public final class CdcEngine implements AutoCloseable {
         config.put(ProducerConfig.ACKS_CONFIG, "all");
         config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         config.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5);
-        config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, DELIVERY_TIMEOUT_MS);
+        config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Integer.MAX_VALUE);
         config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, REQUEST_TIMEOUT_MS);
         config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, MAX_BLOCK_MS);
         config.put(ProducerConfig.CLIENT_ID_CONFIG, "factory-hub-mes-cdc");

@@ -151,8 +151,9 @@ final class KafkaChangeWriter implements DebeziumEngine.ChangeConsumer<ChangeEve
             }
             acks.add(ack);
         }
+        long sentAt = System.nanoTime();
         for (Future<RecordMetadata> ack : acks) {
-            if (!await(ack)) {
+            if (!await(ack, sentAt, records.size())) {
                 return false;
             }
         }
@@ -216,8 +217,11 @@ final class KafkaChangeWriter implements DebeziumEngine.ChangeConsumer<ChangeEve
         }
     }
 
-    /** Waits for Kafka's acknowledgement; false when CDC is closing first (the producer retries until then). */
-    private boolean await(Future<RecordMetadata> ack) throws InterruptedException, ExecutionException {
+    /**
+     * Waits for Kafka's acknowledgement; false when CDC is closing first (the producer retries until then). A wait
+     * longer than {@link CdcEngine#STALL_REPORT_MS} is reported as an outage, once.
+     */
+    private boolean await(Future<RecordMetadata> ack, long sentAt, int batchSize) throws InterruptedException, ExecutionException {
         while (true) {
             try {
                 ack.get(1, TimeUnit.SECONDS);
@@ -225,6 +229,13 @@ final class KafkaChangeWriter implements DebeziumEngine.ChangeConsumer<ChangeEve
             } catch (TimeoutException e) {
                 if (closing.getCount() == 0) {
                     return false;
+                }
+                long waited = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - sentAt);
+                if (waited >= CdcEngine.STALL_REPORT_MS && outage.get() == null) {
+                    String why = "no acknowledgement for " + waited / 1000 + " s";
+                    outage.set(new KafkaOutage(why, 0, Instant.now()));
+                    LOG.warn("Kafka unreachable: the batch of {} MES changes in flight waits in the producer, which keeps "
+                            + "trying ({})", batchSize, why);
                 }
             }
         }
