@@ -38,10 +38,16 @@ public final class FactoryTopics {
 
     /** Creates the missing ones, replicated as {@code replication} says; existing topics are left as they are. */
     public static void ensure(String bootstrapServers, Map<String, Integer> topics, TopicReplication replication) {
+        ensure(bootstrapServers, topics, replication, 30_000);
+    }
+
+    /** The same, giving up after about {@code timeoutMs} when Kafka does not answer. */
+    public static void ensure(String bootstrapServers, Map<String, Integer> topics, TopicReplication replication, int timeoutMs) {
         try (Admin admin = Admin.create(Map.of(
                 AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000))) {
-            Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, Math.min(timeoutMs, 30_000),
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, timeoutMs))) {
+            Set<String> existing = admin.listTopics().names().get(timeoutMs, TimeUnit.MILLISECONDS);
             int brokers = TopicReplication.brokers(admin);
             List<NewTopic> missing = new ArrayList<>();
             topics.forEach((name, partitions) -> {
@@ -51,7 +57,7 @@ public final class FactoryTopics {
                 }
             });
             if (!missing.isEmpty()) {
-                admin.createTopics(missing).all().get(30, TimeUnit.SECONDS);
+                admin.createTopics(missing).all().get(timeoutMs, TimeUnit.MILLISECONDS);
                 awaitLeaders(admin, missing.stream().map(NewTopic::name).toList());
             }
         } catch (IllegalArgumentException e) {

@@ -103,8 +103,9 @@ public final class HubRuntime implements AutoCloseable {
         String bootstrapServers = config.get("factory.kafka.bootstrap-servers");
         int partitions = config.getInt("factory.topic.partitions");
         TopicReplication replication = TopicReplication.from(config);
-        return StoreAndForward.open(BufferSettings.from(config), KafkaProducerSettings.tuning(config),
-                topic -> FactoryTopics.ensure(bootstrapServers, java.util.Map.of(topic, partitions), replication));
+        BufferSettings settings = BufferSettings.from(config);
+        return StoreAndForward.open(settings, KafkaProducerSettings.tuning(config), topic -> FactoryTopics.ensure(
+                bootstrapServers, java.util.Map.of(topic, partitions), replication, settings.sendTimeoutMs()));
     }
 
     /** The store-and-forward buffer between the connectors and the factory Kafka. */

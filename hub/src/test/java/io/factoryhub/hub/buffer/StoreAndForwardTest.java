@@ -142,7 +142,7 @@ class StoreAndForwardTest {
         producer.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
         producer.put(ProducerConfig.LINGER_MS_CONFIG, 5);
         StoreAndForward buffer = StoreAndForward.open(settings, producer,
-                topic -> FactoryTopics.ensure(bootstrap(), Map.of(topic, 3), REPLICATION));
+                topic -> FactoryTopics.ensure(bootstrap(), Map.of(topic, 3), REPLICATION, settings.sendTimeoutMs()));
         open.add(buffer);
         return buffer;
     }
