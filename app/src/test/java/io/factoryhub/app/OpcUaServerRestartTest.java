@@ -40,8 +40,12 @@ class OpcUaServerRestartTest {
             "plant-a/line-t/opc-02/vibration", "plant-a/line-t/opc-02/temperature");
     private static final Duration OUTAGE = Duration.ofSeconds(15);
     private static final Duration BACK_WITHIN = Duration.ofSeconds(10);
-    /** Values the server accepted this shortly before it stopped may die with it: reported, not asserted. */
-    private static final Duration DYING_WINDOW = Duration.ofSeconds(1);
+    /**
+     * Values the server accepted this shortly before it stopped may die with it (its queue is in memory): reported, not
+     * asserted. 2 s: on a loaded 2-core machine the in-process server's publishing fell 1.5 s behind (the last two values
+     * of every node before a 1 s window never left it).
+     */
+    private static final Duration DYING_WINDOW = Duration.ofSeconds(2);
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     @RegisterExtension
@@ -164,7 +168,7 @@ class OpcUaServerRestartTest {
     record NodeLedger(String node, int beforeSent, int beforeMissing, int dyingSent, int dyingReceived, int refused,
                       int restartSent, int restartReceived, int afterSent, int afterMissing, int duplicates, Duration firstAfterRestart) {
 
-        static final String HEADER = "node | before stop: sent/missing | last 1 s before stop: sent/received | refused while down"
+        static final String HEADER = "node | before stop: sent/missing | last 2 s before stop: sent/received | refused while down"
                 + " | restart..resubscribed: sent/received | after resubscribed: sent/missing | duplicates | first value after restart";
 
         static NodeLedger of(String node, List<Accepted> accepted, int refused, List<JsonNode> received, Instant stopAt,

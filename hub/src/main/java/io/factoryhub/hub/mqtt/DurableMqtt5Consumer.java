@@ -99,15 +99,21 @@ final class DurableMqtt5Consumer extends DefaultConsumer implements Suspendable 
         // the broker sends at most receive-maximum (65535) unacknowledged messages: the lanes never fill up
         lanes = new OrderedLanes("mqtt-" + getRouteId(), laneCount, 65_535, -1);
         if (client == null) {
-            client = connect();
+            connect();
         }
         subscribe(client);
     }
 
+    /**
+     * A new client of the session, made the current one before it connects: a durable session delivers its queued and
+     * unacknowledged messages right after CONNACK, and the callback takes only the current client's messages.
+     */
     private MqttClient connect() throws MqttException {
         MqttClient created = getEndpoint().newClient();
         created.setManualAcks(getEndpoint().getConfiguration().isManualAcksEnabled());
         created.setCallback(new Callback(created));
+        client = created;
+        holding = false;
         IMqttToken connected = created.connectWithResult(getEndpoint().connectionOptions());
         LOG.info("MQTT consumer {} connected to {} (session present: {})", created.getClientId(),
                 getEndpoint().getConfiguration().getBrokerUrl(), connected.getSessionPresent());
@@ -257,16 +263,11 @@ final class DurableMqtt5Consumer extends DefaultConsumer implements Suspendable 
             LOG.debug("MQTT consumer {}: closing the held connection: {}", held.getClientId(), e.getMessage());
         }
         try {
-            MqttClient resumed = connect();
-            client = resumed;
-            holding = false;
+            subscribe(connect());
             progress.held(null);
-            subscribe(resumed);
         } catch (MqttException e) {
             LOG.warn("MQTT consumer {} cannot reconnect yet: {}", held.getClientId(), e.getMessage());
-            client = held; // keep the identity of the held session so the retry below applies to it
-            holding = false;
-            hold(held, "reconnect failed: " + e.getMessage());
+            hold(client, "reconnect failed: " + e.getMessage());
         }
     }
 
