@@ -44,41 +44,30 @@ public final class BufferBench {
     public record Options(int messages, int backlog, int publishers, int window, int warmup, String broker, int maxOutstanding) {
     }
 
-    private record Outage(double perSecond, double seconds, Memory before, Memory buffered, long bufferedRecords,
-                          long bufferedBytes, long diskBytes) {
+    private record Outage(double perSecond, double seconds, Memory before, Memory buffered, long liveHeapMb,
+                          long bufferedRecords, long bufferedBytes, long diskBytes) {
         long rssGrowthMb() {
             return buffered.rssMb() - before.rssMb();
         }
     }
 
-    /** Where the JVM's memory is: RSS, the part of it that is committed heap, and the heap still referenced after a GC. */
-    private record Memory(long rssMb, long heapCommittedMb, long liveHeapMb) {
-        long outsideHeapMb() {
-            return rssMb - heapCommittedMb;
-        }
-
-        /** A full GC first: garbage collected (and heap given back) later cannot flatter the growth measured from here. */
-        static Memory afterGc() {
-            long live = ProcessStats.liveHeapMb();
-            return new Memory(ProcessStats.rssMb(), ProcessStats.heapCommittedMb(), live);
-        }
-
-        /** RSS as found, then a full GC for the live heap. */
-        static Memory asFound() {
-            long rss = ProcessStats.rssMb();
-            long committed = ProcessStats.heapCommittedMb();
-            return new Memory(rss, committed, ProcessStats.liveHeapMb());
+    /**
+     * RSS and the heap the JVM has committed, as found: no GC forced before, it would shrink the heap and the growth
+     * measured from there would be the heap growing back.
+     */
+    private record Memory(long rssMb, long heapCommittedMb) {
+        static Memory now() {
+            return new Memory(ProcessStats.rssMb(), ProcessStats.heapCommittedMb());
         }
 
         @Override
         public String toString() {
-            return String.format("RSS %d MB (heap committed %d MB, live %d MB; outside the heap %d MB)", rssMb, heapCommittedMb,
-                    liveHeapMb, outsideHeapMb());
+            return String.format("RSS %d MB (heap committed %d MB)", rssMb, heapCommittedMb);
         }
     }
 
     private record Drain(double perSecond, double seconds, double resumeSeconds, SequenceVerifier backlog, SequenceVerifier live, int liveRate,
-                         double liveAchieved, long leftInBuffer, long rssMb) {
+                         double liveAchieved, long leftInBuffer, long rssMb, long liveHeapMb) {
     }
 
     static final double TARGET_RATIO = 0.8;
@@ -148,23 +137,30 @@ public final class BufferBench {
 
     /** Phase 2: Kafka stopped, the backlog published as fast as the hub takes it into the buffer. */
     private Outage outage(EmbeddedKafka kafka, LoadPublisher load, Gauge records, Gauge bytes, Path bufferDir) throws Exception {
-        progress.say("stopping Kafka (the hub keeps running); RSS %d MB, buffer %d records", ProcessStats.rssMb(), (long) records.value());
+        // phase 1's last batch trimmed first: the buffer then only grows while Kafka is away
+        long left = awaitEmpty(records);
+        progress.say("stopping Kafka (the hub keeps running); RSS %d MB, buffer %d records", ProcessStats.rssMb(), left);
         kafka.close();
         // after the stop: a stopped broker gives back memory (its index mmaps, buffers), which would hide growth
-        Memory memoryBefore = Memory.afterGc();
+        Memory memoryBefore = Memory.now();
         long before = (long) records.value();
         progress.say("outage: Kafka stopped, %s; publishing %,d messages", memoryBefore, options.backlog());
         long target = before + options.backlog();
         Semaphore outstanding = options.maxOutstanding() > 0 ? new Semaphore(options.maxOutstanding()) : null;
         AtomicLong reachedAt = new AtomicLong();
         ScheduledExecutorService watch = Executors.newSingleThreadScheduledExecutor(daemon("bench-buffer-watch"));
-        AtomicLong seen = new AtomicLong(before);
-        // each record the buffer gained returns a permit: at most --max-outstanding between publisher and buffer
+        AtomicLong highest = new AtomicLong(before);
+        // each record the buffer gained returns a permit: at most --max-outstanding between publisher and buffer. Counted
+        // from the gauge's highest value: it dips while a group is being written (neither queued nor in the log), and
+        // counting the climb back again would hand out permits twice.
         watch.scheduleWithFixedDelay(() -> {
             long now = (long) records.value();
-            long gained = now - seen.getAndSet(now);
-            if (gained > 0 && outstanding != null) {
-                outstanding.release((int) Math.min(Integer.MAX_VALUE, gained));
+            long gained = now - highest.get();
+            if (gained > 0) {
+                highest.set(now);
+                if (outstanding != null) {
+                    outstanding.release((int) Math.min(Integer.MAX_VALUE, gained));
+                }
             }
             if (now >= target && reachedAt.get() == 0) {
                 reachedAt.set(System.nanoTime());
@@ -185,13 +181,14 @@ public final class BufferBench {
         load.awaitAcknowledged();
         double seconds = (reachedAt.get() - start) / 1e9;
         double perSecond = options.backlog() / seconds;
-        Memory memoryBuffered = Memory.asFound();
+        Memory memoryBuffered = Memory.now();
+        long liveHeap = ProcessStats.liveHeapMb(); // after the RSS reading: the GC must not change it
         long buffered = (long) records.value();
         long diskBytes = diskBytes(bufferDir);
-        progress.say("outage: %,d in the buffer in %.2f s = %.0f msg/s; buffer %,d records, %,d MB (on disk %,d MB); %s, %+d MB",
-                options.backlog(), seconds, perSecond, buffered, (long) bytes.value() >> 20, diskBytes >> 20, memoryBuffered,
-                memoryBuffered.rssMb() - memoryBefore.rssMb());
-        return new Outage(perSecond, seconds, memoryBefore, memoryBuffered, buffered, (long) bytes.value(), diskBytes);
+        progress.say("outage: %,d in the buffer in %.2f s = %.0f msg/s; buffer %,d records, %,d MB (on disk %,d MB); %s, %+d MB;"
+                        + " live heap %d MB", options.backlog(), seconds, perSecond, buffered, (long) bytes.value() >> 20,
+                diskBytes >> 20, memoryBuffered, memoryBuffered.rssMb() - memoryBefore.rssMb(), liveHeap);
+        return new Outage(perSecond, seconds, memoryBefore, memoryBuffered, liveHeap, buffered, (long) bytes.value(), diskBytes);
     }
 
     private void awaitBuffered(AtomicLong reachedAt, Gauge records, long target) throws InterruptedException {
@@ -256,9 +253,11 @@ public final class BufferBench {
         load.awaitAcknowledged();
         long left = awaitEmpty(records);
         long rss = ProcessStats.rssMb();
-        progress.say("drain: live %,d published (%.0f msg/s), %,d in Kafka, %d duplicates; buffer now %d records, RSS %d MB",
-                published.get(), published.get() / liveSeconds, live.distinct(), live.duplicates(), left, rss);
-        return new Drain(perSecond, seconds, resume, backlog, live, liveRate, published.get() / liveSeconds, left, rss);
+        long liveHeap = ProcessStats.liveHeapMb();
+        progress.say("drain: live %,d published (%.0f msg/s), %,d in Kafka, %d duplicates; buffer now %d records, RSS %d MB,"
+                + " live heap %d MB", published.get(), published.get() / liveSeconds, live.distinct(), live.duplicates(), left, rss,
+                liveHeap);
+        return new Drain(perSecond, seconds, resume, backlog, live, liveRate, published.get() / liveSeconds, left, rss, liveHeap);
     }
 
     /** Waits (bounded) for the buffer to report 0 records; returns what it holds when it stops waiting. */
@@ -318,8 +317,8 @@ public final class BufferBench {
                 .put("buffer_bytes", outage.bufferedBytes())
                 .put("rss_before_mb", before.rssMb()).put("rss_buffered_mb", buffered.rssMb())
                 .put("heap_committed_growth_mb", buffered.heapCommittedMb() - before.heapCommittedMb())
-                .put("live_heap_growth_mb", buffered.liveHeapMb() - before.liveHeapMb())
-                .put("outside_heap_growth_mb", buffered.outsideHeapMb() - before.outsideHeapMb())
+                .put("outside_heap_growth_mb", rssGrowth - (buffered.heapCommittedMb() - before.heapCommittedMb()))
+                .put("live_heap_buffered_mb", outage.liveHeapMb()).put("live_heap_empty_mb", drain.liveHeapMb())
                 .put("left_in_buffer", drain.leftInBuffer()).put("failed_publishes", failedPublishes);
         r.row("broker", broker, broker, "mosquitto (when installed)", null);
         r.row("messages (QoS 1, ~200 B)", String.format("%,d backlog", options.backlog()), String.format("%,d burst", options.messages()), "", null);
@@ -333,10 +332,9 @@ public final class BufferBench {
                 "", "< 100 MB with " + String.format("%,d", TARGET_RSS_BACKLOG), rssGrowth < TARGET_RSS_GROWTH_MB);
         r.row("  of it heap committed", (buffered.heapCommittedMb() - before.heapCommittedMb()) + " MB (" + before.heapCommittedMb()
                 + " -> " + buffered.heapCommittedMb() + ")", "", "", null);
-        r.row("  live heap after GC", (buffered.liveHeapMb() - before.liveHeapMb()) + " MB (" + before.liveHeapMb() + " -> "
-                + buffered.liveHeapMb() + ")", "", "", null);
-        r.row("  outside the heap", (buffered.outsideHeapMb() - before.outsideHeapMb()) + " MB (" + before.outsideHeapMb() + " -> "
-                + buffered.outsideHeapMb() + ")", "", "", null);
+        r.row("  outside the heap", (rssGrowth - (buffered.heapCommittedMb() - before.heapCommittedMb())) + " MB", "", "", null);
+        r.row("live heap after a full GC", outage.liveHeapMb() + " MB with the backlog buffered, " + drain.liveHeapMb()
+                + " MB drained", "", "", null);
         r.row("buffered records / bytes", String.format("%,d / %,d MB", outage.bufferedRecords(), outage.bufferedBytes() >> 20), "", "", null);
         r.row("buffer files on disk", BenchReport.fixed(outage.diskBytes() / 1048576.0, 1) + " MB", "", "", null);
         r.row("arrived / missing / dup", backlog.distinct() + " / " + backlog.missing() + " / " + backlog.duplicates()
@@ -356,7 +354,7 @@ public final class BufferBench {
                 + " queue behind the backlog in the buffer (one log, in order), so their latency is about the drain's length");
         r.note("buffer fsync " + hubConfig.getBoolean("factory.buffer.fsync") + " (factory.buffer.fsync); one JVM holds Kafka"
                 + " (stopped in phase 2), the publishers, the consumer and the hub, so its RSS counts all of them; RSS before ="
-                + " after Kafka stopped and a full GC, RSS buffered = as found with the backlog in the buffer");
+                + " after Kafka stopped, RSS buffered = with the backlog in the buffer, both as found (no GC forced)");
         if (options.backlog() < TARGET_RSS_BACKLOG) {
             r.note("backlog " + options.backlog() + " < " + TARGET_RSS_BACKLOG + ": the RSS target is meant for 1,000,000 buffered");
         }
