@@ -183,7 +183,7 @@ public final class BufferBench {
         double perSecond = options.backlog() / seconds;
         Memory memoryBuffered = Memory.now();
         long liveHeap = ProcessStats.liveHeapMb(); // after the RSS reading: the GC must not change it
-        long buffered = (long) records.value();
+        long buffered = highest.get();
         long diskBytes = diskBytes(bufferDir);
         progress.say("outage: %,d in the buffer in %.2f s = %.0f msg/s; buffer %,d records, %,d MB (on disk %,d MB); %s, %+d MB;"
                         + " live heap %d MB", options.backlog(), seconds, perSecond, buffered, (long) bytes.value() >> 20,
