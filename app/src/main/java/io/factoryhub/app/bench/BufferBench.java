@@ -242,7 +242,7 @@ public final class BufferBench {
             throw new IllegalStateException("live publishing failed: " + liveFailure.get(), liveFailure.get());
         }
         double liveSeconds = (System.nanoTime() - liveStart) / 1e9;
-        double seconds = (backlog.lastNewNanos() - back) / 1e9;
+        double seconds = backlog.lastNewNanos() == 0 ? Double.NaN : (backlog.lastNewNanos() - back) / 1e9;
         double perSecond = backlog.distinct() / seconds;
         double resume = backlog.firstNewNanos() == 0 ? Double.NaN : (backlog.firstNewNanos() - back) / 1e9;
         progress.say("drain: backlog %s: %,d of %,d in Kafka %.2f s after it was back = %.0f msg/s (first after %.1f s, %d duplicates)",
