@@ -1,6 +1,7 @@
 package io.factoryhub.app;
 
 import io.factoryhub.app.bench.BenchReport;
+import io.factoryhub.app.bench.BufferBench;
 import io.factoryhub.app.bench.IngestBench;
 import io.factoryhub.app.bench.LakeBench;
 import io.factoryhub.app.bench.MirrorBench;
@@ -24,7 +25,8 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = {"Measures the hub against a plain-client baseline and prints figures next to their targets.",
                 "Stages: ingest (MQTT 5 -> Kafka), opcua (20,000 OPC-UA items -> Kafka), plant (start-up time and memory), cdc (MES changes -> Kafka),",
-                "lake (Kafka -> S3 data lake), mirror (MirrorMaker2 factory -> external BI cluster)."})
+                "lake (Kafka -> S3 data lake), mirror (MirrorMaker2 factory -> external BI cluster),",
+                "buffer (MQTT 5 -> Kafka across a Kafka outage: into the store-and-forward buffer, then drained)."})
 public final class BenchCommand implements Callable<Integer> {
 
     @Mixin
@@ -33,7 +35,7 @@ public final class BenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "STAGE", description = "ingest | opcua | plant | cdc | lake | mirror")
+    @Parameters(index = "0", paramLabel = "STAGE", description = "ingest | opcua | plant | cdc | lake | mirror | buffer")
     String stage;
 
     @Option(names = "--json", description = "End with one JSON line (the benchmark output contract).")
@@ -48,20 +50,26 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--rate-seconds", defaultValue = "15", description = "ingest: seconds of the latency phase (default ${DEFAULT-VALUE}).")
     int rateSeconds;
 
-    @Option(names = "--publishers", defaultValue = "4", description = "ingest: MQTT publisher connections (default ${DEFAULT-VALUE}).")
+    @Option(names = "--publishers", defaultValue = "4", description = "ingest, buffer: MQTT publisher connections (default ${DEFAULT-VALUE}).")
     int publishers;
 
-    @Option(names = "--window", defaultValue = "1000", description = "ingest: QoS 1 messages in flight per publisher, at most the broker's receive-maximum (default ${DEFAULT-VALUE}).")
+    @Option(names = "--window", defaultValue = "1000", description = "ingest, buffer: QoS 1 messages in flight per publisher, at most the broker's receive-maximum (default ${DEFAULT-VALUE}).")
     int window;
 
-    @Option(names = "--warmup", defaultValue = "20000", description = "ingest: warm-up messages per part (default ${DEFAULT-VALUE}).")
+    @Option(names = "--warmup", defaultValue = "20000", description = "ingest, buffer: warm-up messages per part (default ${DEFAULT-VALUE}).")
     int warmup;
 
-    @Option(names = "--max-outstanding", defaultValue = "2000", description = "ingest: at most this many messages published but not yet in Kafka during the burst; 0 = open loop (default ${DEFAULT-VALUE}).")
+    @Option(names = "--max-outstanding", defaultValue = "2000", description = "ingest, buffer: at most this many messages published but not yet in Kafka during a burst (buffer, Kafka down: not yet in the buffer); 0 = open loop (default ${DEFAULT-VALUE}).")
     int maxOutstanding;
 
-    @Option(names = "--broker", description = "ingest: hivemq | mosquitto (default: mosquitto when installed, else hivemq).")
+    @Option(names = "--broker", description = "ingest, buffer: hivemq | mosquitto (default: mosquitto when installed, else hivemq).")
     String broker;
+
+    @Option(names = "--buffer-messages", defaultValue = "300000", description = "buffer: messages of the burst with Kafka up (default ${DEFAULT-VALUE}).")
+    int bufferMessages;
+
+    @Option(names = "--buffer-backlog", defaultValue = "1000000", description = "buffer: messages published while Kafka is down, then drained (default ${DEFAULT-VALUE}).")
+    int bufferBacklog;
 
     @Option(names = "--mirror-records", defaultValue = "300000", description = "mirror: records per throughput round (default ${DEFAULT-VALUE}).")
     int mirrorRecords;
@@ -110,8 +118,10 @@ public final class BenchCommand implements Callable<Integer> {
                 case "cdc" -> io.factoryhub.app.bench.CdcBench.run(config, io.factoryhub.app.bench.CdcBench.Options.defaults(), err);
                 case "lake" -> new LakeBench(config, new LakeBench.Options(lakeRecords, lakeRate, lakeSeconds, lakeIntervalMs), err).run();
                 case "mirror" -> new MirrorBench(config, new MirrorBench.Options(mirrorRecords, mirrorRounds, mirrorRate, mirrorSeconds), err).run();
+                case "buffer" -> new BufferBench(config, new BufferBench.Options(bufferMessages, bufferBacklog, publishers, window,
+                        warmup, broker, maxOutstanding), err).run();
                 default -> {
-                    err.println("factory-hub bench: unknown stage '" + stage + "' (ingest, opcua, plant, cdc, lake, mirror)");
+                    err.println("factory-hub bench: unknown stage '" + stage + "' (ingest, opcua, plant, cdc, lake, mirror, buffer)");
                     yield null;
                 }
             };

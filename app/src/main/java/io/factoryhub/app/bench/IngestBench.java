@@ -36,7 +36,8 @@ public final class IngestBench {
     static final double TARGET_RATIO = 0.85;
     static final double TARGET_P99_MS = 50;
 
-    private static final String HUB_TOPIC = "bench.hub";
+    static final String HUB_TOPIC = "bench.hub";
+    static final String HUB_PREFIX = "bench/hub";
     private static final String RAW_TOPIC = "bench.raw";
     private static final long THROUGHPUT_BASE = 10_000_000L;
     private static final long LATENCY_BASE = 20_000_000L;
@@ -72,7 +73,7 @@ public final class IngestBench {
                 progress.say("hub: stream caching %s, event notifiers %s", runtime.context().isStreamCaching(),
                         runtime.context().getManagementStrategy().getEventNotifiers().stream()
                                 .map(n -> n.getClass().getSimpleName()).toList());
-                hub = part("hub", load, env, "bench/hub", HUB_TOPIC);
+                hub = part("hub", load, env, HUB_PREFIX, HUB_TOPIC);
             } finally {
                 runtime.close();
             }
@@ -90,32 +91,9 @@ public final class IngestBench {
     }
 
     private Part part(String name, LoadPublisher load, BenchEnv env, String prefix, String topic) throws Exception {
-        // warm-up: same path, own sequence range, result ignored except for a sanity check
-        if (options.warmup() > 0) {
-            SequenceVerifier warm = new SequenceVerifier(0, options.warmup(), false);
-            try (KafkaTail tail = new KafkaTail(env.bootstrapServers(), topic, name + "-warmup", warm)) {
-                load.burst(prefix, 0, options.warmup());
-                warm.await(Duration.ofSeconds(30), tail);
-            }
-            progress.say("%s: warm-up %d messages, %d arrived", name, options.warmup(), warm.distinct());
-        }
-
-        SequenceVerifier burst = new SequenceVerifier(THROUGHPUT_BASE, options.messages(), false);
-        java.util.concurrent.Semaphore outstanding = options.maxOutstanding() > 0
-                ? new java.util.concurrent.Semaphore(options.maxOutstanding()) : null;
-        burst.returnCreditsTo(outstanding);
-        long start;
-        try (KafkaTail tail = new KafkaTail(env.bootstrapServers(), topic, name + "-throughput", burst)) {
-            start = load.burst(prefix, THROUGHPUT_BASE, options.messages(), outstanding);
-            progress.say("%s: %d messages published in %.1f s, waiting for Kafka", name, options.messages(), (System.nanoTime() - start) / 1e9);
-            burst.await(Duration.ofSeconds(30), tail);
-        }
-        double seconds = (burst.lastNewNanos() - start) / 1e9;
-        double perSecond = burst.distinct() / seconds;
-        load.awaitAcknowledged();
-        long rssThroughput = ProcessStats.rssMb();
-        progress.say("%s: %d of %d in Kafka in %.2f s = %.0f msg/s (%d missing, %d duplicates), RSS %d MB", name,
-                burst.distinct(), options.messages(), seconds, perSecond, burst.missing(), burst.duplicates(), rssThroughput);
+        KafkaBurst.warmUp(load, env.bootstrapServers(), prefix, topic, name, options.warmup(), progress);
+        KafkaBurst.Result burst = KafkaBurst.run(load, env.bootstrapServers(), prefix, topic, name, THROUGHPUT_BASE,
+                options.messages(), options.maxOutstanding(), progress);
 
         int count = options.rate() * options.rateSeconds();
         SequenceVerifier paced = new SequenceVerifier(LATENCY_BASE, count, true);
@@ -130,9 +108,9 @@ public final class IngestBench {
         progress.say("%s: %d msg/s (achieved %.0f) for %d s: p50 %.1f ms, p99 %.1f ms, max %.1f ms, %d missing, RSS %d MB", name,
                 options.rate(), achieved, options.rateSeconds(), latency.percentileMillis(50), latency.percentileMillis(99),
                 latency.maxMillis(), paced.missing(), rssLatency);
-        return new Part(perSecond, burst.distinct(), burst.missing(), burst.duplicates(), seconds,
+        return new Part(burst.perSecond(), burst.distinct(), burst.missing(), burst.duplicates(), burst.seconds(),
                 latency.percentileMillis(50), latency.percentileMillis(99), latency.maxMillis(), latency.count(), achieved,
-                paced.missing(), rssThroughput, rssLatency);
+                paced.missing(), burst.rssMb(), rssLatency);
     }
 
     private BenchReport report(Part hub, Part raw, String broker, long failedPublishes, long brokerRss) {
@@ -183,7 +161,7 @@ public final class IngestBench {
     static Path writePipe(Path connectors, String brokerUrl) throws Exception {
         Map<String, String> source = new LinkedHashMap<>();
         source.put("brokerUrl", brokerUrl);
-        source.put("topic", "bench/hub/+/+");
+        source.put("topic", HUB_PREFIX + "/+/+");
         source.put("clientId", "factory-hub-bench-ingest");
         Map<String, String> normalize = new LinkedHashMap<>();
         normalize.put("format", "json");

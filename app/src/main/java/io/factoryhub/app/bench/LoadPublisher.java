@@ -7,6 +7,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttActionListener;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
@@ -150,10 +151,17 @@ final class LoadPublisher implements AutoCloseable {
      * omission within the generator). Returns the achieved rate.
      */
     double atRate(String topicPrefix, long from, int rate, int seconds) throws Exception {
-        int count = rate * seconds;
+        long start = System.nanoTime();
+        int published = atRate(topicPrefix, from, rate, rate * seconds, () -> false);
+        return published / ((System.nanoTime() - start) / 1e9);
+    }
+
+    /** As above, until {@code count} are published or {@code stop} says so; returns how many were published. */
+    int atRate(String topicPrefix, long from, int rate, int count, BooleanSupplier stop) throws Exception {
         long start = System.nanoTime();
         double intervalNanos = 1e9 / rate;
-        for (int i = 0; i < count; i++) {
+        int i = 0;
+        for (; i < count && !stop.getAsBoolean(); i++) {
             long due = start + (long) (i * intervalNanos);
             long wait = due - System.nanoTime();
             if (wait > 50_000) {
@@ -162,7 +170,7 @@ final class LoadPublisher implements AutoCloseable {
             long seq = from + i;
             clients.get(i % clients.size()).publish(Readings.topic(topicPrefix, seq), Readings.payload(seq, Instant.now()));
         }
-        return count / ((System.nanoTime() - start) / 1e9);
+        return i;
     }
 
     /** Waits until every client has its PUBACKs (nothing pending). */

@@ -33,6 +33,17 @@ final class ProcessStats {
         return ProcessHandle.current().children().mapToLong(p -> Math.max(0, rssMb(p.pid()))).sum();
     }
 
+    /** Java heap the JVM has taken from the OS so far (of its -Xmx), in MB. */
+    static long heapCommittedMb() {
+        return java.lang.management.ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getCommitted() >> 20;
+    }
+
+    /** Heap still referenced after a full collection, in MB: what the process holds, garbage excluded. */
+    static long liveHeapMb() {
+        System.gc();
+        return heapUsedMb();
+    }
+
     static long heapUsedMb() {
         Runtime rt = Runtime.getRuntime();
         return (rt.totalMemory() - rt.freeMemory()) >> 20;

@@ -12,12 +12,13 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 final class SequenceVerifier implements KafkaTail.Handler {
 
     private final long from;
-    private final int count;
+    private volatile int count;
     private final BitSet seen;
     private final LatencyRecorder latency = new LatencyRecorder();
     private final boolean recordLatency;
     private volatile int distinct;
     private volatile long duplicates;
+    private volatile long firstNewNanos;
     private volatile long lastNewNanos;
     private volatile java.util.concurrent.Semaphore credits;
 
@@ -44,6 +45,9 @@ final class SequenceVerifier implements KafkaTail.Handler {
         java.util.concurrent.Semaphore c = credits;
         if (c != null) {
             c.release();
+        }
+        if (firstNewNanos == 0) {
+            firstNewNanos = polledNanos;
         }
         lastNewNanos = polledNanos;
         if (recordLatency) {
@@ -76,6 +80,14 @@ final class SequenceVerifier implements KafkaTail.Handler {
         return true;
     }
 
+    /** The phase published only the first {@code published} of its range (it ran until told to stop): expect those. */
+    void expectOnly(int published) {
+        if (published > count) {
+            throw new IllegalArgumentException(published + " published, but the range holds " + count);
+        }
+        this.count = published;
+    }
+
     /** Each first arrival returns one permit: the publishers' bound on messages published but not yet in Kafka. */
     void returnCreditsTo(java.util.concurrent.Semaphore semaphore) {
         this.credits = semaphore;
@@ -91,6 +103,11 @@ final class SequenceVerifier implements KafkaTail.Handler {
 
     long duplicates() {
         return duplicates;
+    }
+
+    /** When the first one of the range was polled; 0 while none was. */
+    long firstNewNanos() {
+        return firstNewNanos;
     }
 
     long lastNewNanos() {
