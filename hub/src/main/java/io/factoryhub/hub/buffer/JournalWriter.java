@@ -47,11 +47,6 @@ final class JournalWriter implements AutoCloseable {
         queue.add(new Pending(encoded, done));
     }
 
-    /** Records submitted and not yet on disk. */
-    int queued() {
-        return queue.size();
-    }
-
     private void run() {
         List<Pending> group = new ArrayList<>(MAX_GROUP);
         List<byte[]> records = new ArrayList<>(MAX_GROUP);
@@ -95,7 +90,7 @@ final class JournalWriter implements AutoCloseable {
         }
     }
 
-    /** Writes what was submitted before this call, then stops. */
+    /** Writes what was submitted before this call, then stops; a submit racing with it is refused, not left hanging. */
     @Override
     public void close() {
         running = false;
@@ -104,5 +99,6 @@ final class JournalWriter implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        refuseQueued();
     }
 }

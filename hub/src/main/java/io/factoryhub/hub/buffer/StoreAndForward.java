@@ -40,6 +40,8 @@ public final class StoreAndForward implements AutoCloseable {
     private final KafkaForwarder forwarder;
     private final JournalWriter writer;
     private final AtomicLong queuedBytes = new AtomicLong();
+    /** Submitted and not yet appended; counted here, not by the writer's queue, which a group leaves before it is written. */
+    private final AtomicLong queuedRecords = new AtomicLong();
     private final AtomicLong refused = new AtomicLong();
     private final AtomicBoolean full = new AtomicBoolean();
     private volatile Instant fullSince;
@@ -89,8 +91,10 @@ public final class StoreAndForward implements AutoCloseable {
     private void append(BufferedRecord record, int size, Consumer<Throwable> done) {
         byte[] encoded = BufferedRecordCodec.encode(record);
         queuedBytes.addAndGet(encoded.length);
+        queuedRecords.incrementAndGet();
         writer.submit(encoded, error -> {
             queuedBytes.addAndGet(-encoded.length);
+            queuedRecords.decrementAndGet();
             done.accept(error);
         });
     }
@@ -151,7 +155,7 @@ public final class StoreAndForward implements AutoCloseable {
     }
 
     public long records() {
-        return log.records() + writer.queued();
+        return log.records() + queuedRecords.get();
     }
 
     public long maxBytes() {
