@@ -7,15 +7,16 @@ import java.util.stream.Collectors;
 
 /**
  * The Pipe a bench drops into its connectors folder: a source kamelet, {@code telemetry-normalize-action} and
- * {@code factory-kafka-sink} — the same path a user's connector takes through the hub.
+ * {@code factory-kafka-sink} — the same path a user's connector takes through the hub. The fault tests write theirs
+ * with it too.
  */
-final class BenchPipe {
+public final class BenchPipe {
 
     private BenchPipe() {
     }
 
     /** Writes {@code <name>.pipe.yaml} into {@code connectors} and returns the folder. */
-    static Path write(Path connectors, String name, String sourceKamelet, Map<String, String> sourceProperties,
+    public static Path write(Path connectors, String name, String sourceKamelet, Map<String, String> sourceProperties,
                       Map<String, String> normalizeProperties, String topic) throws Exception {
         Files.createDirectories(connectors);
         Files.writeString(connectors.resolve(name + ".pipe.yaml"), """

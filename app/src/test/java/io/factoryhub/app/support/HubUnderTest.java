@@ -1,5 +1,8 @@
 package io.factoryhub.app.support;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.MissingNode;
 import io.factoryhub.hub.HubRuntime;
 import io.factoryhub.hub.config.HubConfig;
 import java.io.IOException;
@@ -10,6 +13,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.stream.Stream;
 
@@ -20,6 +24,7 @@ import java.util.stream.Stream;
 public final class HubUnderTest implements AutoCloseable {
 
     public static final Path REPO = Path.of("..").toAbsolutePath().normalize();
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Path home;
     private final HubConfig config;
@@ -102,9 +107,38 @@ public final class HubUnderTest implements AutoCloseable {
         return home.resolve("routes");
     }
 
+    /** Its configuration: what a hub in a child JVM ({@link HubProcess}) is started with. */
+    public HubConfig config() {
+        return config;
+    }
+
+    /**
+     * One check of /health ({@code name}, {@code status}, {@code message}, {@code data}); a missing node when /health
+     * does not list it.
+     */
+    public JsonNode healthCheck(String name) throws IOException, InterruptedException {
+        String answer = http("/health?exposureLevel=full");
+        JsonNode body = JSON.readTree(answer.substring(answer.indexOf(' ') + 1));
+        for (JsonNode check : body.path("checks")) {
+            if (name.equals(check.path("name").asText())) {
+                return check;
+            }
+        }
+        return MissingNode.getInstance();
+    }
+
+    /** The sum of a meter's samples in /metrics (e.g. {@code factory_buffer_records}); NaN when it has none. */
+    public double metric(String name) throws IOException, InterruptedException {
+        return http("/metrics").lines()
+                .filter(line -> line.startsWith(name + " ") || line.startsWith(name + "{"))
+                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+                .reduce(Double::sum).orElse(Double.NaN);
+    }
+
     public String http(String path) throws IOException, InterruptedException {
         HttpResponse<String> response = HttpClient.newHttpClient().send(
-                HttpRequest.newBuilder(URI.create("http://localhost:" + httpPort() + path)).build(),
+                HttpRequest.newBuilder(URI.create("http://localhost:" + httpPort() + path))
+                        .timeout(Duration.ofSeconds(10)).build(),
                 HttpResponse.BodyHandlers.ofString());
         return response.statusCode() + " " + response.body();
     }

@@ -4,6 +4,7 @@ import io.factoryhub.hub.buffer.BufferUnavailableException;
 import io.factoryhub.hub.health.ConnectorProgress;
 import io.factoryhub.hub.support.OrderedLanes;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -311,14 +312,29 @@ final class DurableMqtt5Consumer extends DefaultConsumer implements Suspendable 
             getAsyncProcessor().process(exchange, defaultConsumerCallback(exchange, true));
         }
 
+        /**
+         * After Paho's automatic reconnect: subscribes again (a broker that lost the session lost the subscription too),
+         * off this thread. This is Paho's callback thread, which completes the SUBACK a synchronous subscribe waits for:
+         * subscribing here deadlocked it, and no message was delivered again after a broker restart.
+         */
         @Override
         public void connectComplete(boolean reconnect, String serverUri) {
-            if (reconnect) {
+            ScheduledExecutorService scheduler = resync;
+            if (reconnect && scheduler != null) {
+                LOG.info("MQTT consumer {} reconnected to {}", owner.getClientId(), serverUri);
                 try {
-                    subscribe(owner);
-                } catch (MqttException e) {
-                    LOG.error("MQTT resubscribe to {} failed: {}", getEndpoint().getTopic(), e.getMessage(), e);
+                    scheduler.execute(this::resubscribe);
+                } catch (RejectedExecutionException stopping) {
+                    LOG.debug("MQTT consumer {} stops: not subscribing again", owner.getClientId());
                 }
+            }
+        }
+
+        private void resubscribe() {
+            try {
+                subscribe(owner);
+            } catch (MqttException e) {
+                LOG.error("MQTT resubscribe to {} failed: {}", getEndpoint().getTopic(), e.getMessage(), e);
             }
         }
 

@@ -45,6 +45,11 @@ public final class EmbeddedMqttBroker implements AutoCloseable {
         this.kind = kind;
     }
 
+    /** Whether this kind can run here: HiveMQ always, mosquitto when installed ({@code apt-get install mosquitto}). */
+    public static boolean available(Kind kind) {
+        return kind == Kind.HIVEMQ || MosquittoBackend.executable() != null;
+    }
+
     /** Starts the broker; returns once it accepts connections. A failed start leaves nothing running. */
     public synchronized void start() throws Exception {
         if (backend != null) {

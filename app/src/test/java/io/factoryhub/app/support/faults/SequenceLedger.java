@@ -55,6 +55,11 @@ public final class SequenceLedger {
         return missing.cardinality();
     }
 
+    /** Whether any sequence number from {@code seq} on was received: data sent after a moment has arrived. */
+    public synchronized boolean receivedFrom(long seq) {
+        return received.nextSetBit(index(seq)) >= 0;
+    }
+
     public synchronized Report report() {
         BitSet missing = (BitSet) sent.clone();
         missing.andNot(received);
