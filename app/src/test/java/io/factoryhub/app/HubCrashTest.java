@@ -41,6 +41,7 @@ class HubCrashTest {
     private static final int DUPLICATE_BOUND_PER_KILL = HubConfig.defaults().getInt("factory.buffer.batch-records") + 1000;
     /** Readings the buffer is to hold when the hub is killed during the Kafka outage. */
     private static final int BUFFERED_AT_KILL = 5_000;
+    private static final Duration CUT_BEFORE_KILL = Duration.ofSeconds(5);
     private static final Duration HUB_START = Duration.ofSeconds(120);
     private static final Duration POLL = Duration.ofMillis(100);
 
@@ -92,6 +93,7 @@ class HubCrashTest {
                                            SequenceLedger ledger) throws Exception {
         kafka.cut();
         long cutAt = System.nanoTime();
+        Thread.sleep(CUT_BEFORE_KILL.toMillis()); // readings accepted while Kafka is away, not only a backlog from before
         await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500)).until(() -> hub.buffered() >= BUFFERED_AT_KILL);
         double bufferedAtKill = hub.buffered();
         long bufferedAfterS = secondsSince(cutAt);
