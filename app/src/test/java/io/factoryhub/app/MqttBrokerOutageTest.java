@@ -98,6 +98,7 @@ class MqttBrokerOutageTest {
                 SequenceLedger.Report report = ledger.report();
                 assertEquals(0, report.missing(), report::toString);
                 assertEquals(0, report.unexpected(), report::toString);
+                assertEquals(0, report.outOfOrder(), report::toString);
                 assertTrue(report.duplicates() <= DUPLICATE_BOUND + load.republished(),
                         () -> report + " exceeds the duplicate bound " + DUPLICATE_BOUND + " + republished");
             } finally {

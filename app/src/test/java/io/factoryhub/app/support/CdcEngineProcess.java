@@ -4,12 +4,9 @@ import io.factoryhub.hub.cdc.CdcEngine;
 import io.factoryhub.hub.config.HubConfig;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 
 /**
  * CDC alone in a JVM of its own, so a test can kill it like a crashed hub ({@code kill -9}: no shutdown hook, no
@@ -17,40 +14,28 @@ import java.util.concurrent.TimeUnit;
  */
 public final class CdcEngineProcess implements AutoCloseable {
 
-    private final Process process;
+    private final ChildJvm jvm;
 
-    private CdcEngineProcess(Process process) {
-        this.process = process;
+    private CdcEngineProcess(ChildJvm jvm) {
+        this.jvm = jvm;
     }
 
     public static CdcEngineProcess start(Path configFile, Path log) throws IOException {
-        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        Process process = new ProcessBuilder(List.of(java.toString(), "-Xmx512m", "-cp", System.getProperty("java.class.path"),
-                CdcEngineProcess.class.getName(), configFile.toString()))
-                .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-                .start();
-        return new CdcEngineProcess(process);
+        return new CdcEngineProcess(ChildJvm.start(CdcEngineProcess.class, "512m", log, configFile.toString()));
     }
 
     /** Like a crash: SIGKILL, nothing flushed. */
     public void kill() throws InterruptedException {
-        process.destroyForcibly();
-        process.waitFor(30, TimeUnit.SECONDS);
+        jvm.kill();
     }
 
     public boolean isAlive() {
-        return process.isAlive();
+        return jvm.isAlive();
     }
 
     @Override
     public void close() throws InterruptedException {
-        if (process.isAlive()) {
-            process.destroy();
-            if (!process.waitFor(Duration.ofSeconds(30).toMillis(), TimeUnit.MILLISECONDS)) {
-                kill();
-            }
-        }
+        jvm.close();
     }
 
     public static void main(String[] args) throws InterruptedException {

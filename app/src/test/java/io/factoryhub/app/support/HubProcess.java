@@ -6,11 +6,9 @@ import java.io.IOException;
 import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The hub in a JVM of its own, so a test can kill it like a crashed machine ({@code kill -9}: no shutdown hook, no
@@ -19,47 +17,35 @@ import java.util.concurrent.TimeUnit;
  */
 public final class HubProcess implements AutoCloseable {
 
-    private final Process process;
+    private final ChildJvm jvm;
 
-    private HubProcess(Process process) {
-        this.process = process;
+    private HubProcess(ChildJvm jvm) {
+        this.jvm = jvm;
     }
 
     /** Writes {@code config} to {@code configFile} (once) and starts a hub on it, its output appended to {@code log}. */
     public static HubProcess start(HubConfig config, Path configFile, Path log) throws IOException {
         if (!Files.exists(configFile)) {
-            Properties properties = config.asProperties();
             try (Writer out = Files.newBufferedWriter(configFile)) {
-                properties.store(out, "hub of a fault test");
+                config.asProperties().store(out, "hub of a fault test");
             }
         }
-        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        Process process = new ProcessBuilder(List.of(java.toString(), "-Xmx512m", "-cp", System.getProperty("java.class.path"),
-                HubProcess.class.getName(), configFile.toString()))
-                .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-                .start();
-        return new HubProcess(process);
+        return new HubProcess(ChildJvm.start(HubProcess.class, "512m", log, configFile.toString()));
     }
 
     /** Like a crash: SIGKILL. */
     public void kill() throws InterruptedException {
-        process.destroyForcibly();
-        process.waitFor(30, TimeUnit.SECONDS);
+        jvm.kill();
     }
 
     public boolean isAlive() {
-        return process.isAlive();
+        return jvm.isAlive();
     }
 
+    /** Graceful: SIGTERM runs the hub's shutdown hook. */
     @Override
     public void close() throws InterruptedException {
-        if (process.isAlive()) {
-            process.destroy();
-            if (!process.waitFor(60, TimeUnit.SECONDS)) {
-                kill();
-            }
-        }
+        jvm.close();
     }
 
     public static void main(String[] args) throws Exception {

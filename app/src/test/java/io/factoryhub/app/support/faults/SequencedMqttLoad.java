@@ -1,8 +1,9 @@
 package io.factoryhub.app.support.faults;
 
+import java.util.Comparator;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.PriorityBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -45,10 +46,14 @@ public final class SequencedMqttLoad implements AutoCloseable {
     public record Message(String topic, byte[] payload, SequenceLedger ledger, long seq) {
     }
 
+    /** Message {@code index} of the schedule. */
+    private record Issued(long index, Message message) {
+    }
+
     /** One publish of a message; settled once — acknowledged, or handed back for another try. */
-    private record Attempt(Message message, AtomicBoolean settled) {
-        Attempt(Message message) {
-            this(message, new AtomicBoolean());
+    private record Attempt(Issued issued, AtomicBoolean settled) {
+        Attempt(Issued issued) {
+            this(issued, new AtomicBoolean());
         }
     }
 
@@ -58,7 +63,8 @@ public final class SequencedMqttLoad implements AutoCloseable {
     private final LongFunction<Message> messages;
     private final Semaphore window;
     private final Set<Attempt> pending = ConcurrentHashMap.newKeySet();
-    private final ConcurrentLinkedQueue<Message> retries = new ConcurrentLinkedQueue<>();
+    /** What is to be published again, in schedule order, as a machine's outbox would send it. */
+    private final PriorityBlockingQueue<Issued> retries = new PriorityBlockingQueue<>(64, Comparator.comparingLong(Issued::index));
     private final AtomicLong issued = new AtomicLong();
     private final AtomicLong acknowledged = new AtomicLong();
     private final AtomicLong republished = new AtomicLong();
@@ -116,7 +122,7 @@ public final class SequencedMqttLoad implements AutoCloseable {
         double intervalNanos = 1e9 / ratePerSecond;
         try {
             while (!closed) {
-                Message next = retries.poll();
+                Issued next = retries.poll();
                 if (next == null) {
                     if (!scheduling) {
                         if (pending.isEmpty()) {
@@ -131,7 +137,7 @@ public final class SequencedMqttLoad implements AutoCloseable {
                         LockSupport.parkNanos(wait);
                         continue;
                     }
-                    next = messages.apply(i);
+                    next = new Issued(i, messages.apply(i));
                     issued.incrementAndGet();
                 }
                 publish(next);
@@ -142,17 +148,21 @@ public final class SequencedMqttLoad implements AutoCloseable {
     }
 
     /** Publishes once connected and within the window; a refused publish is tried again. */
-    private void publish(Message message) throws InterruptedException {
+    private void publish(Issued next) throws InterruptedException {
         while (!closed) {
             if (!client.isConnected()) {
-                reconnect();
+                if (reconnect()) {
+                    retries.add(next); // after what was in flight on the old connection, in schedule order
+                    return;
+                }
                 continue;
             }
             if (!window.tryAcquire(100, TimeUnit.MILLISECONDS)) {
                 continue;
             }
-            Attempt attempt = new Attempt(message);
+            Attempt attempt = new Attempt(next);
             pending.add(attempt);
+            Message message = next.message();
             try {
                 client.publish(message.topic(), new MqttMessage(message.payload(), 1, false, null), attempt, listener);
                 return;
@@ -162,7 +172,7 @@ public final class SequencedMqttLoad implements AutoCloseable {
                     // Paho counts in flight itself and may still hold a slot the PUBACK callback already released
                     LockSupport.parkNanos(20_000);
                 } else {
-                    Thread.sleep(20); // disconnected meanwhile: wait for Paho's reconnect
+                    Thread.sleep(20); // disconnected meanwhile: reconnects on the next turn
                 }
             }
         }
@@ -170,19 +180,20 @@ public final class SequencedMqttLoad implements AutoCloseable {
 
     /**
      * A new connection is a clean session: the broker has forgotten what was in flight on the old one, so whatever is
-     * still unacknowledged is published again.
+     * still unacknowledged is published again. True once connected.
      */
-    private void reconnect() throws InterruptedException {
+    private boolean reconnect() throws InterruptedException {
         Thread.sleep(RECONNECT_EVERY_MS);
         try {
             client.connect(options).waitForCompletion(TIMEOUT_MS);
         } catch (MqttException e) {
             LOG.debug("mqtt load: broker not back yet: {}", e.getMessage());
-            return;
+            return false;
         }
         int unacknowledged = pending.size();
         pending.forEach(this::retry);
         LOG.info("mqtt load reconnected: {} unacknowledged message(s) published again", unacknowledged);
+        return true;
     }
 
     private boolean settle(Attempt attempt) {
@@ -197,7 +208,7 @@ public final class SequencedMqttLoad implements AutoCloseable {
     private void retry(Attempt attempt) {
         if (settle(attempt)) {
             republished.incrementAndGet();
-            retries.add(attempt.message());
+            retries.add(attempt.issued());
         }
     }
 
@@ -233,7 +244,8 @@ public final class SequencedMqttLoad implements AutoCloseable {
         public void onSuccess(IMqttToken token) {
             Attempt attempt = (Attempt) token.getUserContext();
             if (settle(attempt)) {
-                attempt.message().ledger().sent(attempt.message().seq());
+                Message message = attempt.issued().message();
+                message.ledger().sent(message.seq());
                 acknowledged.incrementAndGet();
             }
         }
