@@ -76,10 +76,10 @@ class StoreAndForwardTest {
         first.close();
         open.remove(first);
 
+        startKafka();
         StoreAndForward second = buffer(64L * 1024 * 1024, shared);
         assertEquals(1500, second.records(), "what the first held is on disk");
         submitSequenced(second, 500, 500);
-        startKafka();
         assertInOrder(consume(TOPIC, 3000), 1000);
     }
 
