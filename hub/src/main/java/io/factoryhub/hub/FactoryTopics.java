@@ -43,10 +43,11 @@ public final class FactoryTopics {
 
     /** The same, giving up after about {@code timeoutMs} when Kafka does not answer. */
     public static void ensure(String bootstrapServers, Map<String, Integer> topics, TopicReplication replication, int timeoutMs) {
-        try (Admin admin = Admin.create(Map.of(
+        Admin admin = Admin.create(Map.of(
                 AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, Math.min(timeoutMs, 30_000),
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, timeoutMs))) {
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, timeoutMs));
+        try {
             Set<String> existing = admin.listTopics().names().get(timeoutMs, TimeUnit.MILLISECONDS);
             int brokers = TopicReplication.brokers(admin);
             List<NewTopic> missing = new ArrayList<>();
@@ -66,7 +67,10 @@ public final class FactoryTopics {
         } catch (ExecutionException e) {
             throw new IllegalStateException("Cannot create topics on Kafka at " + bootstrapServers + ": " + e.getCause().getMessage(), e);
         } catch (Exception e) {
-            throw new IllegalStateException("Cannot reach Kafka at " + bootstrapServers + " to create topics: " + e.getMessage(), e);
+            throw new IllegalStateException("Cannot reach Kafka at " + bootstrapServers + " to create topics: " + e, e);
+        } finally {
+            // bounded: Admin.close() waits for ever for calls still pending (a forwarder waited 60 s here once)
+            admin.close(java.time.Duration.ofMillis(timeoutMs));
         }
     }
 
