@@ -14,6 +14,7 @@ import io.factoryhub.app.support.faults.LedgerFeed;
 import io.factoryhub.app.support.faults.MachineReadings;
 import io.factoryhub.app.support.faults.SequenceLedger;
 import io.factoryhub.app.support.faults.SequencedMqttLoad;
+import io.factoryhub.app.support.faults.Waits;
 import io.factoryhub.hub.config.HubConfig;
 import io.factoryhub.plant.opcua.OpcUaMachineServer;
 import java.time.Duration;
@@ -116,10 +117,7 @@ class MqttKafkaOutageTest {
                 boolean allAcknowledged = load.stop(30_000);
                 opcuaWriter.shutdown();
                 opcuaWriter.awaitTermination(5, TimeUnit.SECONDS);
-                long finalDeadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-                while (System.nanoTime() < finalDeadline && (mqtt.report().missing() > 0 || opcua.report().missing() > 0)) {
-                    Thread.sleep(100);
-                }
+                Waits.within(Duration.ofSeconds(60), () -> mqtt.report().missing() == 0 && opcua.report().missing() == 0);
 
                 System.out.printf("kafka outage %d s: MQTT publisher acknowledged %.0f msg/s during it (%d readings), "
                                 + "OPC-UA values written during it %d; /health kafka DOWN %d s after the cut (\"%s\"); "
