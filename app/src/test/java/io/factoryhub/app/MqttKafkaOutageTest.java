@@ -80,7 +80,7 @@ class MqttKafkaOutageTest {
                  SequencedMqttLoad load = SequencedMqttLoad.start(plant.mqttUrl(), "outage-load", RATE, WINDOW, READINGS.load(mqtt))) {
                 opcuaWriter.scheduleAtFixedRate(() -> {
                     long seq = opcuaWritten.get();
-                    opcuaServer.setValue(OPCUA_NODES.get((int) (seq % OPCUA_NODES.size())), seq, Instant.now());
+                    opcuaServer.setValue(OPCUA_NODES.get((int) (seq % OPCUA_NODES.size())), seq + 1, Instant.now());
                     opcua.sent(seq);
                     opcuaWritten.incrementAndGet();
                 }, 0, OPCUA_WRITE_EVERY_MS, TimeUnit.MILLISECONDS);
@@ -194,12 +194,16 @@ class MqttKafkaOutageTest {
                 value -> opcuaServer.setValue(OPCUA_NODES.get(0), value, Instant.now()));
     }
 
-    /** OPC-UA values of the two variables, keyed per variable (machine and tag); probes (negative) not counted. */
+    /**
+     * OPC-UA values of the two variables, keyed per variable (machine and tag). Value {@code seq + 1} stands for
+     * {@code seq}: the variables start at 0.0, which a new subscription reports first; probes (negative) not counted.
+     */
     private static Optional<LedgerFeed.Entry> opcuaEntry(ConsumerRecord<String, String> record) {
         if (!"opc-02".equals(record.key())) {
             return Optional.empty();
         }
-        return MachineReadings.sequence(record).map(seq -> new LedgerFeed.Entry(record.key() + "/" + (seq % OPCUA_NODES.size()), seq));
+        return MachineReadings.sequence(record).filter(value -> value > 0).map(value -> value - 1)
+                .map(seq -> new LedgerFeed.Entry(record.key() + "/" + (seq % OPCUA_NODES.size()), seq));
     }
 
     private static void assertLedger(SequenceLedger ledger) {
