@@ -14,6 +14,7 @@ import io.factoryhub.app.support.faults.LedgerFeed;
 import io.factoryhub.app.support.faults.MachineReadings;
 import io.factoryhub.app.support.faults.SequenceLedger;
 import io.factoryhub.app.support.faults.SequencedMqttLoad;
+import io.factoryhub.app.support.faults.Waits;
 import io.factoryhub.plant.mqtt.EmbeddedMqttBroker;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -72,20 +73,11 @@ class MqttBrokerOutageTest {
                 long backAt = System.nanoTime();
                 long firstAfter = load.issued(); // the schedule ran on while the broker was away: this is sent after it
 
-                Long resumedAfterS = null;
-                long deadline = backAt + RESUME_WITHIN.multipliedBy(2).toNanos();
-                while (resumedAfterS == null && System.nanoTime() < deadline) {
-                    if (ledger.receivedFrom(firstAfter)) {
-                        resumedAfterS = Duration.ofNanos(System.nanoTime() - backAt).toSeconds();
-                    }
-                    Thread.sleep(100);
-                }
+                Long resumedAfterS = Waits.within(RESUME_WITHIN.multipliedBy(2), () -> ledger.receivedFrom(firstAfter))
+                        ? Duration.ofNanos(System.nanoTime() - backAt).toSeconds() : null;
                 Thread.sleep(5_000);
                 boolean allAcknowledged = load.stop(60_000);
-                long end = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-                while (ledger.report().missing() > 0 && System.nanoTime() < end) {
-                    Thread.sleep(100);
-                }
+                Waits.within(Duration.ofSeconds(60), () -> ledger.report().missing() == 0);
                 System.out.printf("mosquitto down %d s (SIGTERM, restarted on the same port and data dir): %d readings "
                                 + "acknowledged before, %d published again by the machines; a reading published after the "
                                 + "restart in Kafka %s s after it%n",

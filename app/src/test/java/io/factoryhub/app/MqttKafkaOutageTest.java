@@ -14,6 +14,7 @@ import io.factoryhub.app.support.faults.LedgerFeed;
 import io.factoryhub.app.support.faults.MachineReadings;
 import io.factoryhub.app.support.faults.SequenceLedger;
 import io.factoryhub.app.support.faults.SequencedMqttLoad;
+import io.factoryhub.app.support.faults.Waits;
 import io.factoryhub.hub.config.HubConfig;
 import io.factoryhub.plant.opcua.OpcUaMachineServer;
 import java.time.Duration;
@@ -79,7 +80,7 @@ class MqttKafkaOutageTest {
                  SequencedMqttLoad load = SequencedMqttLoad.start(plant.mqttUrl(), "outage-load", RATE, WINDOW, READINGS.load(mqtt))) {
                 opcuaWriter.scheduleAtFixedRate(() -> {
                     long seq = opcuaWritten.get();
-                    opcuaServer.setValue(OPCUA_NODES.get((int) (seq % OPCUA_NODES.size())), seq, Instant.now());
+                    opcuaServer.setValue(OPCUA_NODES.get((int) (seq % OPCUA_NODES.size())), seq + 1, Instant.now());
                     opcua.sent(seq);
                     opcuaWritten.incrementAndGet();
                 }, 0, OPCUA_WRITE_EVERY_MS, TimeUnit.MILLISECONDS);
@@ -116,10 +117,7 @@ class MqttKafkaOutageTest {
                 boolean allAcknowledged = load.stop(30_000);
                 opcuaWriter.shutdown();
                 opcuaWriter.awaitTermination(5, TimeUnit.SECONDS);
-                long finalDeadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-                while (System.nanoTime() < finalDeadline && (mqtt.report().missing() > 0 || opcua.report().missing() > 0)) {
-                    Thread.sleep(100);
-                }
+                Waits.within(Duration.ofSeconds(60), () -> mqtt.report().missing() == 0 && opcua.report().missing() == 0);
 
                 System.out.printf("kafka outage %d s: MQTT publisher acknowledged %.0f msg/s during it (%d readings), "
                                 + "OPC-UA values written during it %d; /health kafka DOWN %d s after the cut (\"%s\"); "
@@ -196,12 +194,16 @@ class MqttKafkaOutageTest {
                 value -> opcuaServer.setValue(OPCUA_NODES.get(0), value, Instant.now()));
     }
 
-    /** OPC-UA values of the two variables, keyed per variable (machine and tag); probes (negative) not counted. */
+    /**
+     * OPC-UA values of the two variables, keyed per variable (machine and tag). Value {@code seq + 1} stands for
+     * {@code seq}: the variables start at 0.0, which a new subscription reports first; probes (negative) not counted.
+     */
     private static Optional<LedgerFeed.Entry> opcuaEntry(ConsumerRecord<String, String> record) {
         if (!"opc-02".equals(record.key())) {
             return Optional.empty();
         }
-        return MachineReadings.sequence(record).map(seq -> new LedgerFeed.Entry(record.key() + "/" + (seq % OPCUA_NODES.size()), seq));
+        return MachineReadings.sequence(record).filter(value -> value > 0).map(value -> value - 1)
+                .map(seq -> new LedgerFeed.Entry(record.key() + "/" + (seq % OPCUA_NODES.size()), seq));
     }
 
     private static void assertLedger(SequenceLedger ledger) {

@@ -13,6 +13,7 @@ import io.factoryhub.app.support.faults.LedgerFeed;
 import io.factoryhub.app.support.faults.MachineReadings;
 import io.factoryhub.app.support.faults.SequenceLedger;
 import io.factoryhub.app.support.faults.SequencedMqttLoad;
+import io.factoryhub.app.support.faults.Waits;
 import io.factoryhub.plant.mqtt.EmbeddedMqttBroker;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -129,10 +130,7 @@ class PoisonInputTest {
             assertTrue(load.stop(60_000), label + ": the broker did not acknowledge every message");
         }
         double publishSeconds = (System.nanoTime() - start) / 1e9;
-        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-        while (System.nanoTime() < deadline && (good.report().missing() > 0 || anyMissing(others))) {
-            Thread.sleep(20);
-        }
+        Waits.within(Duration.ofSeconds(120), () -> good.report().missing() == 0 && !anyMissing(others));
         double seconds = (System.nanoTime() - start) / 1e9;
         long goodSent = good.report().sent();
         return new Run(label, published, published / Math.min(publishSeconds, length.toSeconds() + 1.0), goodSent,

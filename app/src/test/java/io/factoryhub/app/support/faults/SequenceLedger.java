@@ -20,6 +20,7 @@ public final class SequenceLedger {
     private final BitSet received = new BitSet();
     private final Map<String, Long> lastFirstSeen = new HashMap<>();
     private final List<String> orderViolations = new ArrayList<>();
+    private final List<Long> firstDuplicates = new ArrayList<>();
     private long copies;
     private long orderViolationCount;
 
@@ -36,6 +37,9 @@ public final class SequenceLedger {
         int i = index(seq);
         copies++;
         if (received.get(i)) {
+            if (firstDuplicates.size() < EXAMPLES) {
+                firstDuplicates.add(seq);
+            }
             return;
         }
         received.set(i);
@@ -71,7 +75,8 @@ public final class SequenceLedger {
         }
         int distinct = received.cardinality();
         return new Report(source, sent.cardinality(), distinct, missing.cardinality(), copies - distinct,
-                unexpected.cardinality(), orderViolationCount, List.copyOf(firstMissing), List.copyOf(orderViolations));
+                unexpected.cardinality(), orderViolationCount, List.copyOf(firstMissing), List.copyOf(firstDuplicates),
+                List.copyOf(orderViolations));
     }
 
     private static int index(long seq) {
@@ -83,10 +88,11 @@ public final class SequenceLedger {
 
     /**
      * @param firstMissing    up to ten missing sequence numbers, lowest first
+     * @param firstDuplicates the sequence numbers of the first ten copies beyond the first, in the order they came
      * @param orderViolations up to ten first copies that arrived after a higher one of the same key
      */
     public record Report(String source, long sent, long received, long missing, long duplicates, long unexpected,
-                         long outOfOrder, List<Long> firstMissing, List<String> orderViolations) {
+                         long outOfOrder, List<Long> firstMissing, List<Long> firstDuplicates, List<String> orderViolations) {
 
         /** The one line a fault test prints. */
         @Override
@@ -94,6 +100,7 @@ public final class SequenceLedger {
             return "ledger " + source + ": sent=" + sent + " received=" + received + " missing=" + missing
                     + " duplicates=" + duplicates + " unexpected=" + unexpected + " out-of-order=" + outOfOrder
                     + (firstMissing.isEmpty() ? "" : " first-missing=" + firstMissing)
+                    + (firstDuplicates.isEmpty() ? "" : " first-duplicates=" + firstDuplicates)
                     + (orderViolations.isEmpty() ? "" : " order-violations=" + orderViolations);
         }
     }
