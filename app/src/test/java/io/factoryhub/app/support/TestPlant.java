@@ -46,7 +46,9 @@ public final class TestPlant {
 
     private TestPlant(Path dataDir) {
         this.dataDir = dataDir;
-        kafka = new EmbeddedKafka(dataDir.resolve("kafka"), FreePorts.next(), FreePorts.next(), 1, Map.of());
+        // no time-based retention: tests replay and mirror records stamped on fixed past dates (2026-11-22), which Kafka's
+        // default 7 days would delete at its next retention check
+        kafka = new EmbeddedKafka(dataDir.resolve("kafka"), FreePorts.next(), FreePorts.next(), 1, Map.of("log.retention.ms", "-1"));
         mqtt = new EmbeddedMqttBroker(dataDir.resolve("mqtt"), FreePorts.next());
     }
 
