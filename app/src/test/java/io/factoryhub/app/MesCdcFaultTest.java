@@ -57,7 +57,7 @@ class MesCdcFaultTest {
             SequenceLedger ledger = new SequenceLedger("cdc");
             try (LedgerFeed feed = feed(kafka.bootstrapServers(), db, ledger);
                  SequencedInserts load = new SequencedInserts(db::connect, TABLES, TRANSACTIONS_PER_SECOND, ledger).start()) {
-                awaitLedger(feed, Duration.ofSeconds(60), () -> ledger.report().received() >= 1000);
+                awaitLedger(feed, Duration.ofSeconds(120), () -> ledger.report().received() >= 1000); // a busy machine starts CDC slowly
                 assertEquals(HealthCheck.State.UP, health.call().getState());
 
                 kafka.cut();
@@ -110,7 +110,7 @@ class MesCdcFaultTest {
             EmbeddedPostgres pg = TestPlant.shared().postgres();
             try (LedgerFeed feed = feed(TestPlant.shared().bootstrapServers(), db, ledger);
                  SequencedInserts load = new SequencedInserts(db::connect, TABLES, TRANSACTIONS_PER_SECOND, ledger).start()) {
-                awaitLedger(feed, Duration.ofSeconds(60), () -> ledger.report().received() >= 1000);
+                awaitLedger(feed, Duration.ofSeconds(120), () -> ledger.report().received() >= 1000); // a busy machine starts CDC slowly
 
                 pg.close();
                 long committedWhileDown = load.committed();
