@@ -56,6 +56,7 @@ final class KafkaForwarder implements AutoCloseable {
     private volatile boolean running = true;
     private volatile KafkaProducer<byte[], byte[]> producer;
     private final Backoff backoff = new Backoff(MAX_BACKOFF_MS);
+    private final KafkaProbe kafka;
     private long cursor;
 
     /**
@@ -69,6 +70,7 @@ final class KafkaForwarder implements AutoCloseable {
         this.settings = settings;
         this.ensureTopic = ensureTopic;
         this.state = state;
+        this.kafka = new KafkaProbe(String.valueOf(producerConfig.get(org.apache.kafka.clients.producer.ProducerConfig.BOOTSTRAP_SERVERS_CONFIG)));
         this.thread = new Thread(this::run, "buffer-forwarder");
         thread.setDaemon(true);
         thread.start();
@@ -177,18 +179,34 @@ final class KafkaForwarder implements AutoCloseable {
         }
     }
 
-    /** Waits as long as it takes; past the send timeout, Kafka is reported failing (once) while the producer retries. */
+    /**
+     * Waits as long as it takes while Kafka is away; past the send timeout, Kafka is reported failing (once) while the
+     * producer retries. But a producer that stays silent although Kafka answers again (seen after a 180 s network cut:
+     * the idempotent producer never completed its batch) is given up: the batch is sent again with a new one.
+     */
     private void awaitAck(Future<RecordMetadata> ack, long sentAt, int batchSize) throws ExecutionException, InterruptedException {
+        long answeredSince = 0;
         while (running) {
             try {
                 ack.get(1, TimeUnit.SECONDS);
                 return;
             } catch (java.util.concurrent.TimeoutException waiting) {
                 long waited = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - sentAt);
-                if (waited >= settings.sendTimeoutMs() && state.failingSince().isEmpty()) {
+                if (waited < settings.sendTimeoutMs()) {
+                    continue;
+                }
+                if (state.failingSince().isEmpty()) {
                     String why = "no acknowledgement for " + waited / 1000 + " s of a batch of " + batchSize + " record(s)";
                     LOG.warn("Kafka does not acknowledge ({}): readings stay in the store-and-forward buffer, the producer keeps trying", why);
                     state.failed(why);
+                }
+                if (!kafka.answers()) {
+                    answeredSince = 0;
+                } else if (answeredSince == 0) {
+                    answeredSince = System.nanoTime();
+                } else if (TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - answeredSince) >= settings.sendTimeoutMs()) {
+                    throw new org.apache.kafka.common.errors.TimeoutException("Kafka answers again but the producer has not "
+                            + "completed its batch for " + settings.sendTimeoutMs() / 1000 + " s: sending it again with a new producer");
                 }
             }
         }
@@ -342,6 +360,7 @@ final class KafkaForwarder implements AutoCloseable {
         }
         running = false;
         closeProducer(); // aborts a send waiting for an unreachable Kafka
+        kafka.close();
         thread.interrupt();
         try {
             thread.join(TimeUnit.SECONDS.toMillis(10));
