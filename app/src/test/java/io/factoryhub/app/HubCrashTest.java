@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.factoryhub.app.bench.BenchPipe;
+import io.factoryhub.app.support.ChildJvm;
 import io.factoryhub.app.support.HubProcess;
 import io.factoryhub.app.support.HubUnderTest;
 import io.factoryhub.app.support.TestPlant;
@@ -122,7 +123,7 @@ class HubCrashTest {
         private final MachineReadings readings;
         private final Path configFile;
         private final Path log;
-        private HubProcess process;
+        private ChildJvm process;
 
         CrashableHub(KafkaBehindProxy kafka, String name, MachineReadings readings) throws Exception {
             this.kafka = kafka;

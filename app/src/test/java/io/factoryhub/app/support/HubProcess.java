@@ -15,37 +15,19 @@ import java.util.concurrent.CountDownLatch;
  * drain, no close of the buffer). {@code main(configFile)} runs {@link HubRuntime} until killed; a SIGTERM stops it
  * gracefully. Started again with the same configuration file it finds the same data dir.
  */
-public final class HubProcess implements AutoCloseable {
+public final class HubProcess {
 
-    private final ChildJvm jvm;
-
-    private HubProcess(ChildJvm jvm) {
-        this.jvm = jvm;
+    private HubProcess() {
     }
 
     /** Writes {@code config} to {@code configFile} (once) and starts a hub on it, its output appended to {@code log}. */
-    public static HubProcess start(HubConfig config, Path configFile, Path log) throws IOException {
+    public static ChildJvm start(HubConfig config, Path configFile, Path log) throws IOException {
         if (!Files.exists(configFile)) {
             try (Writer out = Files.newBufferedWriter(configFile)) {
                 config.asProperties().store(out, "hub of a fault test");
             }
         }
-        return new HubProcess(ChildJvm.start(HubProcess.class, "512m", log, configFile.toString()));
-    }
-
-    /** Like a crash: SIGKILL. */
-    public void kill() throws InterruptedException {
-        jvm.kill();
-    }
-
-    public boolean isAlive() {
-        return jvm.isAlive();
-    }
-
-    /** Graceful: SIGTERM runs the hub's shutdown hook. */
-    @Override
-    public void close() throws InterruptedException {
-        jvm.close();
+        return ChildJvm.start(HubProcess.class, "512m", log, configFile.toString());
     }
 
     public static void main(String[] args) throws Exception {
