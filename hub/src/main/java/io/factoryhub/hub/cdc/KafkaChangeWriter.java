@@ -237,6 +237,11 @@ final class KafkaChangeWriter implements DebeziumEngine.ChangeConsumer<ChangeEve
                     LOG.warn("Kafka unreachable: the batch of {} MES changes in flight waits in the producer, which keeps "
                             + "trying ({})", batchSize, why);
                 }
+                // a producer silent although Kafka answers (seen: stuck after NOT_LEADER on a new topic) is replaced
+                if (waited >= 2L * CdcEngine.STALL_REPORT_MS && kafkaAnswers()) {
+                    throw new org.apache.kafka.common.errors.TimeoutException("Kafka answers but the producer has not "
+                            + "completed the batch for " + waited / 1000 + " s: sending it again with a new producer");
+                }
             }
         }
     }
