@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** {@code ./factory-hub <verb>}: the product's command line. */
 @Command(name = "factory-hub", mixinStandardHelpOptions = true, version = "factory-hub 0.1.0",
         description = "Integration hub for factories: OPC-UA and MQTT 5 into Kafka, configured in YAML.",
-        subcommands = {RunCommand.class, ValidateCommand.class, WatchCommand.class, SimulateCommand.class, BenchCommand.class,
+        subcommands = {RunCommand.class, ValidateCommand.class, WatchCommand.class, SimulateCommand.class,
             AuditCommand.class, ReplayCommand.class, MirrorCommand.class})
 public final class FactoryHubCli implements Runnable {
 
@@ -14,7 +14,14 @@ public final class FactoryHubCli implements Runnable {
     CommandLine.Model.CommandSpec spec;
 
     static {
-        // HiveMQ's jar carries a logback.xml of its own: name ours explicitly before the first logger exists
+        useOurLogback();
+    }
+
+    /**
+     * HiveMQ's jar carries a logback.xml of its own: names ours explicitly, before the first logger exists. The bench
+     * jar's entry point calls it too.
+     */
+    public static void useOurLogback() {
         if (System.getProperty("logback.configurationFile") == null) {
             java.net.URL ours = FactoryHubCli.class.getClassLoader().getResource("factory-hub-logback.xml");
             if (ours != null) {

@@ -1,5 +1,6 @@
 package io.factoryhub.app;
 
+import io.factoryhub.hub.KafkaProducerSettings;
 import io.factoryhub.hub.config.HubConfig;
 import io.factoryhub.hub.lake.LakeBucket;
 import io.factoryhub.hub.lake.LakeReplay;
@@ -10,11 +11,9 @@ import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
@@ -58,11 +57,7 @@ public final class ReplayCommand implements Callable<Integer> {
         Instant end = to == null ? Instant.now() : to;
         String target = targetTopic == null ? topic : targetTopic;
         try (DefaultCamelContext camel = new DefaultCamelContext();
-                KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
-                        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.get("factory.kafka.bootstrap-servers"),
-                        ProducerConfig.ACKS_CONFIG, "all",
-                        ProducerConfig.LINGER_MS_CONFIG, 5,
-                        ProducerConfig.COMPRESSION_TYPE_CONFIG, config.get("factory.kafka.compression")),
+                KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(KafkaProducerSettings.producer(config),
                         new ByteArraySerializer(), new ByteArraySerializer())) {
             camel.start();
             try (LakeBucket bucket = LakeBucket.open(camel, S3Settings.from(config), config.get("factory.lake.bucket"))) {

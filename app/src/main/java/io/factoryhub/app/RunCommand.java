@@ -53,10 +53,22 @@ public final class RunCommand implements Callable<Integer> {
         out.printf("factory-hub is up (%.1f s)%n", startMillis / 1000.0);
         plant.endpoints().forEach(line -> out.println("  " + line));
         out.println("  hub HTTP           " + http + "/metrics (Prometheus)   " + http + "/health");
+        if (config.getBoolean("factory.ml.enabled")) {
+            out.println("  model server       " + http + "/v2/health/ready (OIP v2, models in "
+                    + config.getPath("factory.ml.model-repository") + ")");
+        }
+        if (config.getBoolean("factory.dashboard.enabled")) {
+            out.println("  line dashboard     " + http + "/");
+        }
         out.println("  Kafka (hub uses)   " + config.get("factory.kafka.bootstrap-servers"));
-        out.println("  topics             " + config.get("factory.topic.telemetry") + ", " + config.get("factory.topic.deadletter"));
+        out.println("  topics             " + config.get("factory.topic.telemetry") + ", " + config.get("factory.topic.anomalies") + ", "
+                + config.get("factory.topic.deadletter"));
         out.println("  connectors         " + config.getPath("factory.connectors-dir") + "  (edit, add, remove: live)");
         out.println("  routes             " + config.getPath("factory.routes-dir"));
+        if (config.getBoolean("factory.streams.enabled")) {
+            out.println("  rules              " + config.getPath("factory.rules-dir") + "  (edit, add, remove: live, published to "
+                    + config.get("factory.topic.rules") + ")");
+        }
         out.println("  data dir           " + config.getPath("factory.data-dir"));
         if (config.getBoolean("factory.lake.enabled")) {
             out.println("  data lake          " + config.get("s3.endpoint") + "  bucket " + config.get("factory.lake.bucket")

@@ -1,9 +1,12 @@
 package io.factoryhub.app;
 
 import io.factoryhub.hub.config.HubConfig;
+import io.factoryhub.hub.reload.FileStamps;
 import io.factoryhub.hub.reload.KameletCatalog;
 import io.factoryhub.hub.reload.RouteFileValidator;
 import io.factoryhub.hub.reload.ValidationProblem;
+import io.factoryhub.hub.rules.InvalidRuleFile;
+import io.factoryhub.hub.rules.RuleFile;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -11,16 +14,15 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import org.apache.camel.impl.DefaultCamelContext;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-/** Offline check of routes/ and connectors/ with the same rules and messages the running hub uses. */
+/** Offline check of routes/, connectors/ and rules/ with the same checks and messages the running hub uses. */
 @Command(name = "validate", mixinStandardHelpOptions = true,
-        description = "Check every file in routes/ and connectors/ offline; exit 1 on any problem.")
+        description = "Check every file in routes/, connectors/ and rules/ offline; exit 1 on any problem.")
 public final class ValidateCommand implements Callable<Integer> {
 
     @Mixin
@@ -37,12 +39,22 @@ public final class ValidateCommand implements Callable<Integer> {
         List<ValidationProblem> problems = new ArrayList<>();
         int files = 0;
         try (DefaultCamelContext context = new DefaultCamelContext()) {
+            // property values are checked as the running hub resolves them
+            context.getPropertiesComponent().setInitialProperties(config.asProperties());
             RouteFileValidator validator = new RouteFileValidator(new KameletCatalog(config.getPath("factory.kamelets-dir")), context);
             for (String dirKey : List.of("factory.routes-dir", "factory.connectors-dir")) {
-                for (Path file : yamlFiles(config.getPath(dirKey))) {
+                for (Path file : FileStamps.yamlFiles(config.getPath(dirKey))) {
                     files++;
                     problems.addAll(validator.validate(file, Files.readString(file)));
                 }
+            }
+        }
+        for (Path file : RuleFile.in(config.getPath("factory.rules-dir"))) {
+            files++;
+            try {
+                RuleFile.read(file);
+            } catch (InvalidRuleFile e) {
+                problems.add(e.problem());
             }
         }
         problems.forEach(problem -> err.println("ERROR " + problem));
@@ -50,14 +62,5 @@ public final class ValidateCommand implements Callable<Integer> {
         out.flush();
         err.flush();
         return problems.isEmpty() ? 0 : 1;
-    }
-
-    private static List<Path> yamlFiles(Path directory) throws IOException {
-        if (!Files.isDirectory(directory)) {
-            return List.of();
-        }
-        try (Stream<Path> files = Files.list(directory)) {
-            return files.filter(f -> f.toString().endsWith(".yaml") || f.toString().endsWith(".yml")).sorted().toList();
-        }
     }
 }

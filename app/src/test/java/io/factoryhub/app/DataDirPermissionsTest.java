@@ -3,12 +3,12 @@ package io.factoryhub.app;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.factoryhub.app.plant.EmbeddedPlant;
-import io.factoryhub.app.support.FreePorts;
 import io.factoryhub.app.support.HubUnderTest;
 import io.factoryhub.app.support.TestPlant;
 import io.factoryhub.hub.config.CredentialsFile;
 import io.factoryhub.hub.config.HubConfig;
 import io.factoryhub.plant.tls.TlsMaterial;
+import io.factoryhub.testkit.FreePorts;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;

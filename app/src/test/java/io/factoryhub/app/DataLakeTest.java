@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.factoryhub.app.support.FreePorts;
 import io.factoryhub.app.support.HubUnderTest;
 import io.factoryhub.app.support.LakeInS3;
 import io.factoryhub.app.support.LakeUnderTest;
@@ -13,6 +12,8 @@ import io.factoryhub.app.support.TestPlant;
 import io.factoryhub.app.support.TopicRecords;
 import io.factoryhub.hub.config.HubConfig;
 import io.factoryhub.plant.s3.EmbeddedS3;
+import io.factoryhub.testkit.FreePorts;
+import io.factoryhub.testkit.Waits;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -238,10 +239,10 @@ class DataLakeTest {
                 ConsumerConfig.GROUP_ID_CONFIG, "check-" + UUID.randomUUID(),
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"), new StringDeserializer(), new StringDeserializer())) {
             consumer.subscribe(List.of(topic));
-            long deadline = System.currentTimeMillis() + 20_000;
-            while (System.currentTimeMillis() < deadline && all.size() < 600) {
+            Waits.within(Duration.ofSeconds(20), Waits.BACK_TO_BACK, () -> {
                 consumer.poll(Duration.ofMillis(200)).forEach(all::add);
-            }
+                return all.size() >= 600;
+            });
         }
         return all;
     }
@@ -252,15 +253,10 @@ class DataLakeTest {
         }
     }
 
-    private static void awaitHttp(HubUnderTest hub, String path, java.util.function.Predicate<String> ok) throws Exception {
-        long deadline = System.currentTimeMillis() + 30_000;
-        String body = hub.http(path);
-        while (!ok.test(body)) {
-            if (System.currentTimeMillis() > deadline) {
-                throw new AssertionError(path + " not as expected: " + body);
-            }
-            Thread.sleep(250);
-            body = hub.http(path);
-        }
+    private static void awaitHttp(HubUnderTest hub, String path, java.util.function.Predicate<String> ok) {
+        Waits.atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250)).untilAsserted(() -> {
+            String body = hub.http(path);
+            assertTrue(ok.test(body), path + " not as expected: " + body);
+        });
     }
 }

@@ -6,9 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.factoryhub.app.support.FreePorts;
 import io.factoryhub.app.support.HubUnderTest;
 import io.factoryhub.app.support.TestPlant;
+import io.factoryhub.testkit.FreePorts;
+import io.factoryhub.testkit.Waits;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -72,10 +73,7 @@ class HealthExposureTest {
                 TestPlant.S3_ACCESS_KEY, kafka.substring(kafka.lastIndexOf(':') + 1), Integer.toString(closedMqtt),
                 Integer.toString(closedS3), Integer.toString(closedOpcUa), Integer.toString(plant.postgres().port()),
                 "Exception", "error-message", "error-stacktrace", "\tat ", ".java:"));
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (!down("data-lake") && System.nanoTime() < deadline) {
-            Thread.sleep(200);
-        }
+        Waits.within(Duration.ofSeconds(60), Duration.ofMillis(200), () -> down("data-lake"));
     }
 
     @AfterAll

@@ -4,10 +4,10 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.factoryhub.app.bench.BenchPipe;
 import io.factoryhub.app.support.ChildJvm;
 import io.factoryhub.app.support.HubProcess;
 import io.factoryhub.app.support.HubUnderTest;
+import io.factoryhub.app.support.TelemetryPipe;
 import io.factoryhub.app.support.TestPlant;
 import io.factoryhub.app.support.faults.FeedLoop;
 import io.factoryhub.app.support.faults.FlowProbe;
@@ -129,7 +129,7 @@ class HubCrashTest {
             this.kafka = kafka;
             this.readings = readings;
             this.home = new HubUnderTest(TestPlant.shared(), Map.of("factory.kafka.bootstrap-servers", kafka.bootstrapServers()));
-            BenchPipe.write(home.connectors(), name, "mqtt5-source",
+            TelemetryPipe.write(home.connectors(), name, "mqtt5-source",
                     Map.of("brokerUrl", "{{factory.mqtt.broker-url}}", "topic", readings.topicFilter()),
                     Map.of("format", "json", "line", name, "connector", name), TELEMETRY);
             this.configFile = home.connectors().resolveSibling("hub.properties");

@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
+import java.util.stream.Collectors;
 import org.apache.camel.health.HealthCheck;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -158,12 +159,19 @@ class MesCdcFaultTest {
                 long restoredAt = System.nanoTime();
                 awaitLedger(feed, Duration.ofSeconds(60), () -> load.committed() >= 1000);
                 load.close();
-                awaitLedger(feed, Duration.ofSeconds(60), () -> ledger.report().missing() == 0);
+                // within seconds as a rule; the bound is the writer's: a producer silent for 60 s is replaced
+                awaitLedger(feed, Duration.ofSeconds(150), () -> ledger.report().missing() == 0);
                 System.out.printf("CDC started without Kafka: health \"%s\"; every change in Kafka %d s after it came back%n",
                         down.getMessage().orElse(""), Duration.ofNanos(System.nanoTime() - restoredAt).toSeconds());
 
                 assertTrue(down.getMessage().orElse("").startsWith("Kafka unreachable, retrying: "), down.getMessage()::toString);
-                assertEquals(6, equipment.await(op("r"), 6, Duration.ofSeconds(30)).size(), "the snapshot");
+                // at least once: a batch the stalled first producer did deliver is sent whole again by its replacement
+                equipment.await(op("r"), 6, Duration.ofSeconds(30));
+                List<ConsumerRecord<String, String>> snapshot = equipment.settle(op("r"), Duration.ofSeconds(3));
+                Map<String, Long> copies = snapshot.stream().collect(Collectors.groupingBy(
+                        r -> json(r).path("after").path("equipment_id").asText(), Collectors.counting()));
+                System.out.println("snapshot rows in Kafka, copies of each: " + copies);
+                assertEquals(6, copies.size(), () -> "the snapshot's rows: " + copies);
                 assertEquals(HealthCheck.State.UP, health.call().getState());
                 assertLedger(ledger);
             } finally {

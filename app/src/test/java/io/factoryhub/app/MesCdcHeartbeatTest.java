@@ -7,13 +7,13 @@ import io.factoryhub.app.support.CdcTestDatabase;
 import io.factoryhub.app.support.TestPlant;
 import io.factoryhub.hub.cdc.CdcEngine;
 import io.factoryhub.plant.postgres.EmbeddedPostgres;
+import io.factoryhub.testkit.Waits;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -46,13 +46,10 @@ class MesCdcHeartbeatTest {
         pg.superuserUpdate("postgres", "INSERT INTO wal_filler (payload) SELECT repeat('x', 200) FROM generate_series(1, 20000)");
         String written = currentWalLsn(pg);
 
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(45));
-        long behind = bytesBehind(pg, written);
-        while (behind > 0 && Instant.now().isBefore(deadline)) {
-            CdcTestDatabase.sleep(500);
-            behind = bytesBehind(pg, written);
-        }
-        assertTrue(behind <= 0, "slot cdc_idle still " + behind + " bytes behind WAL written by another database");
+        Waits.atMost(Duration.ofSeconds(45)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+            long behind = bytesBehind(pg, written);
+            assertTrue(behind <= 0, "slot cdc_idle still " + behind + " bytes behind WAL written by another database");
+        });
     }
 
     private static String currentWalLsn(EmbeddedPostgres pg) throws SQLException {

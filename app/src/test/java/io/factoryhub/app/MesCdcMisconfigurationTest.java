@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.factoryhub.app.support.CdcTestDatabase;
-import io.factoryhub.app.support.FreePorts;
 import io.factoryhub.app.support.HubUnderTest;
 import io.factoryhub.app.support.TestPlant;
 import io.factoryhub.hub.cdc.CdcConfigurationException;
@@ -14,6 +13,7 @@ import io.factoryhub.hub.cdc.CdcPreflight;
 import io.factoryhub.hub.cdc.CdcSettings;
 import io.factoryhub.hub.config.HubConfig;
 import io.factoryhub.plant.postgres.EmbeddedPostgres;
+import io.factoryhub.testkit.FreePorts;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;

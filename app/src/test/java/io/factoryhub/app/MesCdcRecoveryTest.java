@@ -11,6 +11,7 @@ import io.factoryhub.app.support.KafkaRecords;
 import io.factoryhub.app.support.TestPlant;
 import io.factoryhub.hub.cdc.CdcEngine;
 import io.factoryhub.plant.postgres.EmbeddedPostgres;
+import io.factoryhub.testkit.Waits;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -89,13 +90,13 @@ class MesCdcRecoveryTest {
     private static Map<Long, Integer> awaitEveryRow(KafkaRecords counts, Set<Long> committed) {
         counts.await(op("c"), committed.size(), Duration.ofSeconds(90));
         Map<Long, Integer> copies = new HashMap<>();
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (!copies.keySet().containsAll(committed) && System.nanoTime() < deadline) {
+        Waits.within(Duration.ofSeconds(60), Waits.BACK_TO_BACK, () -> {
             copies.clear();
             for (ConsumerRecord<String, String> r : counts.settle(op("c"), Duration.ofMillis(500))) {
                 copies.merge(json(r).path("after").path("count_id").asLong(), 1, Integer::sum);
             }
-        }
+            return copies.keySet().containsAll(committed);
+        });
         assertTrue(copies.keySet().containsAll(committed), "missing: " + missing(committed, copies.keySet()));
         return copies;
     }
@@ -137,11 +138,8 @@ class MesCdcRecoveryTest {
         }
 
         void awaitCommitted(int n) {
-            long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-            while (committed.size() < n) {
-                assertTrue(System.nanoTime() < deadline, "load reached only " + committed.size() + " of " + n);
-                CdcTestDatabase.sleep(10);
-            }
+            Waits.atMost(Duration.ofSeconds(120))
+                    .untilAsserted(() -> assertTrue(committed.size() >= n, "load reached only " + committed.size() + " of " + n));
         }
 
         void stop() throws InterruptedException {

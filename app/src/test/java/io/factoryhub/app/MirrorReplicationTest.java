@@ -10,6 +10,7 @@ import io.factoryhub.hub.mirror.ExternalCluster;
 import io.factoryhub.hub.mirror.MirrorFreshness;
 import io.factoryhub.hub.mirror.MirrorRunner;
 import io.factoryhub.hub.FactoryTopics;
+import io.factoryhub.testkit.Waits;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -24,7 +25,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
@@ -124,7 +124,8 @@ class MirrorReplicationTest {
         }, "restart-load");
         load.start();
         try (Admin external = Admin.create(new HashMap<String, Object>(ExternalCluster.as(config, "bi").clientProperties()))) {
-            await(() -> mirrored(external, "plant-a." + RESTART) >= 20_000, Duration.ofSeconds(60));
+            Waits.atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> mirrored(external, "plant-a." + RESTART) >= 20_000);
             mirror.close();
             long atStop = mirrored(external, "plant-a." + RESTART);
             assertTrue(atStop < total, "the restart must happen mid-copy, but " + atStop + " were already mirrored");
@@ -139,12 +140,12 @@ class MirrorReplicationTest {
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 10_000);
         try (KafkaConsumer<String, String> bi = new KafkaConsumer<>(props, new StringDeserializer(), new StringDeserializer())) {
             bi.subscribe(List.of("plant-a." + RESTART));
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-            while (seen.cardinality() < total && System.nanoTime() < deadline) {
+            Waits.within(Duration.ofSeconds(90), Waits.BACK_TO_BACK, () -> {
                 for (ConsumerRecord<String, String> record : bi.poll(Duration.ofMillis(500))) {
                     seen.set(Integer.parseInt(record.key()));
                 }
-            }
+                return seen.cardinality() >= total;
+            });
         }
         assertEquals(total, seen.cardinality(), "records missing on the mirror, first: " + seen.nextClearBit(0));
     }
@@ -158,7 +159,8 @@ class MirrorReplicationTest {
         producer.flush();
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         try (MirrorFreshness freshness = MirrorFreshness.create(config).publish(registry, 200)) {
-            await(() -> lag(freshness).recordsBehind() == 0, Duration.ofSeconds(60));
+            Waits.atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> lag(freshness).recordsBehind() == 0);
 
             mirror.close(); // the injected lag: the mirror stops, the factory goes on
             try {
@@ -170,7 +172,8 @@ class MirrorReplicationTest {
                 MirrorFreshness.TopicLag lag = lag(freshness);
                 assertEquals(300, lag.recordsBehind());
                 assertEquals((now - past) / 1000.0, lag.secondsBehind(), 1.0);
-                await(() -> gauge(registry, "factory.mirror.records.behind") == 300, Duration.ofSeconds(10));
+                Waits.atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
+                        .until(() -> gauge(registry, "factory.mirror.records.behind") == 300);
                 assertEquals((now - past) / 1000.0, gauge(registry, "factory.mirror.seconds.behind"), 1.0);
                 String status = mirrorStatus();
                 // seconds behind = now - past: 90 s plus however long the mirror took to catch up first
@@ -180,7 +183,8 @@ class MirrorReplicationTest {
             } finally {
                 mirror = MirrorRunner.start(config);
             }
-            await(() -> lag(freshness).recordsBehind() == 0, Duration.ofSeconds(60));
+            Waits.atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> lag(freshness).recordsBehind() == 0);
             assertEquals(0.0, lag(freshness).secondsBehind());
         }
     }
@@ -221,16 +225,6 @@ class MirrorReplicationTest {
             return admin.listOffsets(request).all().get(10, TimeUnit.SECONDS).values().stream().mapToLong(i -> i.offset()).sum();
         } catch (Exception e) {
             return 0; // not created yet
-        }
-    }
-
-    private static void await(BooleanSupplier condition, Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("condition not met within " + timeout);
-            }
-            sleep(100);
         }
     }
 

@@ -4,9 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.factoryhub.app.bench.BenchPipe;
-import io.factoryhub.app.support.FreePorts;
 import io.factoryhub.app.support.HubUnderTest;
+import io.factoryhub.app.support.TelemetryPipe;
 import io.factoryhub.app.support.TestPlant;
 import io.factoryhub.app.support.faults.FeedLoop;
 import io.factoryhub.app.support.faults.FlowProbe;
@@ -14,9 +13,9 @@ import io.factoryhub.app.support.faults.LedgerFeed;
 import io.factoryhub.app.support.faults.MachineReadings;
 import io.factoryhub.app.support.faults.SequenceLedger;
 import io.factoryhub.app.support.faults.SequencedMqttLoad;
-import io.factoryhub.app.support.faults.Waits;
 import io.factoryhub.plant.mqtt.EmbeddedMqttBroker;
-import java.nio.file.Files;
+import io.factoryhub.testkit.FreePorts;
+import io.factoryhub.testkit.Waits;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -56,7 +55,7 @@ class MqttBrokerOutageTest {
         broker.start();
         SequenceLedger ledger = new SequenceLedger("mqtt");
         try (HubUnderTest hub = new HubUnderTest(plant, Map.of("factory.mqtt.broker-url", broker.serverUri()))) {
-            BenchPipe.write(hub.connectors(), "broker-outage", "mqtt5-source",
+            TelemetryPipe.write(hub.connectors(), "broker-outage", "mqtt5-source",
                     Map.of("brokerUrl", "{{factory.mqtt.broker-url}}", "topic", READINGS.topicFilter()),
                     Map.of("format", "json", "line", "line-b", "connector", "broker-outage"), TOPIC);
             hub.start();

@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.factoryhub.app.bench.BenchPipe;
 import io.factoryhub.app.support.HubUnderTest;
+import io.factoryhub.app.support.TelemetryPipe;
 import io.factoryhub.app.support.TestPlant;
 import io.factoryhub.app.support.faults.FeedLoop;
 import io.factoryhub.app.support.faults.FlowProbe;
@@ -14,14 +14,17 @@ import io.factoryhub.app.support.faults.LedgerFeed;
 import io.factoryhub.app.support.faults.MachineReadings;
 import io.factoryhub.app.support.faults.SequenceLedger;
 import io.factoryhub.app.support.faults.SequencedMqttLoad;
-import io.factoryhub.app.support.faults.Waits;
 import io.factoryhub.hub.config.HubConfig;
 import io.factoryhub.plant.opcua.OpcUaMachineServer;
+import io.factoryhub.testkit.Waits;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Callable;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -61,10 +64,10 @@ class MqttKafkaOutageTest {
         OpcUaMachineServer opcuaServer = plant.opcua();
         try (KafkaBehindProxy kafka = KafkaBehindProxy.start();
              HubUnderTest hub = new HubUnderTest(plant, Map.of("factory.kafka.bootstrap-servers", kafka.bootstrapServers()))) {
-            BenchPipe.write(hub.connectors(), "outage-mqtt", "mqtt5-source",
+            TelemetryPipe.write(hub.connectors(), "outage-mqtt", "mqtt5-source",
                     Map.of("brokerUrl", "{{factory.mqtt.broker-url}}", "topic", READINGS.topicFilter()),
                     Map.of("format", "json", "line", "line-f", "connector", "outage-mqtt"), TELEMETRY);
-            BenchPipe.write(hub.connectors(), "outage-opcua", "opcua-source",
+            TelemetryPipe.write(hub.connectors(), "outage-opcua", "opcua-source",
                     Map.of("endpointUri", "{{factory.opcua.endpoint}}", "samplingInterval", "50",
                             "nodeIds", String.join(",", OPCUA_NODES.stream().map(p -> "ns=2;s=" + p).toList())),
                     Map.of("format", "opcua", "connector", "outage-opcua"), TELEMETRY);
@@ -94,23 +97,15 @@ class MqttKafkaOutageTest {
                 long lastMqttBeforeRestore = load.issued() - 1;
                 long lastOpcuaBeforeRestore = opcuaWritten.get() - 1;
 
-                Long kafkaUpAfterS = null;
-                Long liveAfterS = null;
-                Long drainedAfterS = null;
-                long deadline = restoredAt + KAFKA_OUTAGE.multipliedBy(2).toNanos();
-                while (System.nanoTime() < deadline && (kafkaUpAfterS == null || liveAfterS == null || drainedAfterS == null)) {
-                    if (kafkaUpAfterS == null && "UP".equals(hub.healthCheck("kafka").path("status").asText())) {
-                        kafkaUpAfterS = secondsSince(restoredAt);
-                    }
-                    if (liveAfterS == null && mqtt.receivedFrom(lastMqttBeforeRestore + 1)) {
-                        liveAfterS = secondsSince(restoredAt);
-                    }
-                    if (drainedAfterS == null && mqtt.missingThrough(lastMqttBeforeRestore) == 0
-                            && opcua.missingThrough(lastOpcuaBeforeRestore) == 0) {
-                        drainedAfterS = secondsSince(restoredAt);
-                    }
-                    Thread.sleep(100);
-                }
+                FirstSeen restore = new FirstSeen(restoredAt)
+                        .watch("kafka up", () -> "UP".equals(hub.healthCheck("kafka").path("status").asText()))
+                        .watch("live", () -> mqtt.receivedFrom(lastMqttBeforeRestore + 1))
+                        .watch("drained", () -> mqtt.missingThrough(lastMqttBeforeRestore) == 0
+                                && opcua.missingThrough(lastOpcuaBeforeRestore) == 0);
+                Waits.within(KAFKA_OUTAGE.multipliedBy(2), Duration.ofMillis(100), restore::all);
+                Long kafkaUpAfterS = restore.seconds("kafka up");
+                Long liveAfterS = restore.seconds("live");
+                Long drainedAfterS = restore.seconds("drained");
                 long backlogLeft = mqtt.missingThrough(lastMqttBeforeRestore) + opcua.missingThrough(lastOpcuaBeforeRestore);
                 Thread.sleep(5_000); // live data after the drain
                 long published = load.issued();
@@ -212,6 +207,37 @@ class MqttKafkaOutageTest {
         assertEquals(0, report.unexpected(), report::toString);
         assertEquals(0, report.outOfOrder(), report::toString);
         assertTrue(report.duplicates() <= DUPLICATE_BOUND, () -> report + " exceeds the duplicate bound " + DUPLICATE_BOUND);
+    }
+
+    /** The seconds after {@code since} at which each watched condition first held; each is asked until it held once. */
+    private static final class FirstSeen {
+        private final long since;
+        private final Map<String, Callable<Boolean>> conditions = new LinkedHashMap<>();
+        private final Map<String, Long> seconds = new HashMap<>();
+
+        FirstSeen(long since) {
+            this.since = since;
+        }
+
+        FirstSeen watch(String name, Callable<Boolean> condition) {
+            conditions.put(name, condition);
+            return this;
+        }
+
+        /** Asks the conditions not seen yet; true once every one was seen. */
+        boolean all() throws Exception {
+            for (Map.Entry<String, Callable<Boolean>> condition : conditions.entrySet()) {
+                if (!seconds.containsKey(condition.getKey()) && condition.getValue().call()) {
+                    seconds.put(condition.getKey(), secondsSince(since));
+                }
+            }
+            return seconds.size() == conditions.size();
+        }
+
+        /** Null when it was never seen. */
+        Long seconds(String name) {
+            return seconds.get(name);
+        }
     }
 
     private static long secondsSince(long nanos) {

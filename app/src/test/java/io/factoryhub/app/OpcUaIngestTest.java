@@ -9,11 +9,13 @@ import io.factoryhub.app.support.HubUnderTest;
 import io.factoryhub.app.support.KafkaRecords;
 import io.factoryhub.app.support.TelemetrySchema;
 import io.factoryhub.app.support.RunningHub;
+import io.factoryhub.testkit.Waits;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.milo.opcua.stack.core.StatusCodes;
@@ -96,19 +98,15 @@ class OpcUaIngestTest {
         try (KafkaRecords telemetry = new KafkaRecords(HUB.plant().bootstrapServers(), "factory.machine.telemetry")) {
             HUB.plant().stopOpcUa();
             HUB.plant().startOpcUa();
-            Instant deadline = Instant.now().plusSeconds(60);
-            double value = 100;
-            while (true) {
-                HUB.plant().opcua().setValue(VIBRATION, ++value, Instant.now());
-                try {
-                    telemetry.await(keyed("opc-01").and(valued(value)), 1, Duration.ofSeconds(2));
-                    break;
-                } catch (AssertionError notYet) {
-                    if (Instant.now().isAfter(deadline)) {
-                        throw new AssertionError("no values 60 s after the OPC-UA server restarted", notYet);
-                    }
-                }
-            }
+            AtomicReference<Double> value = new AtomicReference<>(100.0);
+            // a new value each round, until one arrives within 2 s of being set
+            Waits.atMost(Duration.ofSeconds(60)).pollInterval(Waits.BACK_TO_BACK)
+                    .alias("values after the OPC-UA server restarted")
+                    .until(() -> {
+                        double next = value.updateAndGet(v -> v + 1);
+                        HUB.plant().opcua().setValue(VIBRATION, next, Instant.now());
+                        return telemetry.within(keyed("opc-01").and(valued(next)), 1, Duration.ofSeconds(2));
+                    }, delivered -> !delivered.isEmpty());
         }
     }
 

@@ -10,6 +10,7 @@ import io.factoryhub.app.support.KafkaRecords;
 import io.factoryhub.app.support.RunningHub;
 import io.factoryhub.app.support.SchemaFile;
 import io.factoryhub.app.support.TestPlant;
+import io.factoryhub.testkit.Waits;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Duration;
@@ -263,17 +264,13 @@ class OpcUaServerRestartTest {
     }
 
     /** Polls the opcua-subscriptions check of /health until it has the status; returns when it had. */
-    private static Instant awaitOpcUaHealth(String status, Duration timeout) throws Exception {
-        Instant deadline = Instant.now().plus(timeout);
-        String last = "";
-        while (Instant.now().isBefore(deadline)) {
-            last = HUB.hub().http("/health?exposureLevel=full");
-            if (status.equals(checkStatus(last.substring(last.indexOf(' ') + 1), "opcua-subscriptions"))) {
-                return Instant.now();
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError("opcua-subscriptions not " + status + " within " + timeout + ": " + last);
+    private static Instant awaitOpcUaHealth(String status, Duration timeout) {
+        Waits.atMost(timeout).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+            String last = HUB.hub().http("/health?exposureLevel=full");
+            assertEquals(status, checkStatus(last.substring(last.indexOf(' ') + 1), "opcua-subscriptions"),
+                    "opcua-subscriptions in " + last);
+        });
+        return Instant.now();
     }
 
     private static String checkStatus(String health, String check) throws IOException {

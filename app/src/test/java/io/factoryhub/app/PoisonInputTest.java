@@ -3,9 +3,8 @@ package io.factoryhub.app;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.factoryhub.app.bench.BenchPipe;
-import io.factoryhub.app.support.FreePorts;
 import io.factoryhub.app.support.HubUnderTest;
+import io.factoryhub.app.support.TelemetryPipe;
 import io.factoryhub.app.support.TestPlant;
 import io.factoryhub.app.support.faults.FeedLoop;
 import io.factoryhub.app.support.faults.FlowProbe;
@@ -13,8 +12,9 @@ import io.factoryhub.app.support.faults.LedgerFeed;
 import io.factoryhub.app.support.faults.MachineReadings;
 import io.factoryhub.app.support.faults.SequenceLedger;
 import io.factoryhub.app.support.faults.SequencedMqttLoad;
-import io.factoryhub.app.support.faults.Waits;
 import io.factoryhub.plant.mqtt.EmbeddedMqttBroker;
+import io.factoryhub.testkit.FreePorts;
+import io.factoryhub.testkit.Waits;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -71,7 +71,7 @@ class PoisonInputTest {
             mosquitto.start();
         }
         try (HubUnderTest hub = new HubUnderTest(plant, Map.of("factory.mqtt.broker-url", brokerUrl))) {
-            BenchPipe.write(hub.connectors(), "poison-input", "mqtt5-source",
+            TelemetryPipe.write(hub.connectors(), "poison-input", "mqtt5-source",
                     Map.of("brokerUrl", "{{factory.mqtt.broker-url}}", "topic", clean.topicFilter()),
                     Map.of("format", "json", "line", "line-p", "connector", "poison-input"), TOPIC);
             hub.start();

@@ -8,6 +8,7 @@ import io.factoryhub.app.support.HubUnderTest;
 import io.factoryhub.app.support.KafkaRecords;
 import io.factoryhub.app.support.MqttPublisher;
 import io.factoryhub.app.support.TestPlant;
+import io.factoryhub.testkit.Waits;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.IntStream;
@@ -58,10 +59,10 @@ class RestartDeliveryTest {
             hub.start();
             // redelivered messages count once: wait for every distinct reading, not for a number of records
             java.util.Set<Double> distinct = new java.util.TreeSet<>();
-            long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-            while (distinct.size() < total && System.nanoTime() < deadline) {
+            Waits.within(Duration.ofSeconds(90), Waits.BACK_TO_BACK, () -> {
                 telemetry.settle(keyed("press-r2"), Duration.ofSeconds(1)).forEach(r -> distinct.add(value(r)));
-            }
+                return distinct.size() >= total;
+            });
             assertEquals(total, distinct.size(), "every published reading arrived (duplicates allowed, none missing)");
         }
     }

@@ -53,6 +53,62 @@ class ValidateCommandTest {
         assertTrue(out.toString().contains("2 files checked, 3 problems"), out.toString());
     }
 
+    /** The same messages as at reload: values against the kamelet's schema, resolved with the configuration. */
+    @Test
+    void should_check_values_against_the_kamelets_schema_with_the_configuration(@TempDir Path home) throws Exception {
+        Files.createDirectories(home.resolve("connectors"));
+        Files.writeString(home.resolve("connectors/typed.pipe.yaml"), """
+                apiVersion: camel.apache.org/v1
+                kind: "Pipe"
+                metadata:
+                  name: typed
+                spec:
+                  source:
+                    ref: {kind: Kamelet, apiVersion: camel.apache.org/v1, name: mqtt5-source}
+                    properties:
+                      brokerUrl: "{{factory.mqtt.broker-url}}"
+                      topic: a/b
+                      qos: one
+                  steps:
+                    - ref: {kind: Kamelet, apiVersion: camel.apache.org/v1, name: telemetry-normalize-action}
+                      properties:
+                        format: xml
+                        line: "{{factory.no-such-key}}"
+                  sink:
+                    ref: {kind: Kamelet, apiVersion: camel.apache.org/v1, name: factory-kafka-sink}
+                """);
+        assertEquals(1, validate(configFor(home)));
+        String errors = err.toString();
+        assertTrue(errors.contains("typed.pipe.yaml:11: property 'qos': 'one' string found, integer expected"), errors);
+        assertTrue(errors.contains("typed.pipe.yaml:15: property 'format': 'xml' does not have a value in the enumeration"), errors);
+        assertTrue(errors.contains("typed.pipe.yaml:16: property 'line': cannot resolve '{{factory.no-such-key}}'"), errors);
+        assertTrue(out.toString().contains("1 files checked, 3 problems"), out.toString());
+    }
+
+    /** rules/: the messages the hub logs when it refuses a rule file, from the same reader. */
+    @Test
+    void should_check_rule_files(@TempDir Path home) throws Exception {
+        Files.createDirectories(home.resolve("rules"));
+        Files.copy(HubUnderTest.REPO.resolve("rules/bearing-wear.rule.yaml"), home.resolve("rules/bearing-wear.rule.yaml"));
+        Files.writeString(home.resolve("rules/too-hot.rule.yaml"), """
+                apiVersion: factory-hub/v1
+                kind: Rule
+                metadata: {name: too-hot}
+                spec:
+                  group: thermal
+                  state: WARNING
+                  when:
+                    all:
+                      - {tag: temperature, op: ">", value: 80, for: 5 minutes}
+                """);
+        Files.writeString(home.resolve("rules/renamed.rule.yaml"), Files.readString(home.resolve("rules/bearing-wear.rule.yaml")));
+        assertEquals(1, validate(configFor(home)));
+        String errors = err.toString();
+        assertTrue(errors.contains("too-hot.rule.yaml:9: property 'spec.when.all[0].for': '5 minutes' is not a duration"), errors);
+        assertTrue(errors.contains("renamed.rule.yaml:12: property 'metadata.name': 'bearing-wear' is not the file's name"), errors);
+        assertTrue(out.toString().contains("3 files checked, 2 problems"), out.toString());
+    }
+
     private int validate(Path config) {
         return FactoryHubCli.execute(new PrintWriter(out, true), new PrintWriter(err, true), "validate", "--config", config.toString());
     }

@@ -1,5 +1,6 @@
 package io.factoryhub.hub;
 
+import io.factoryhub.hub.config.HubConfig;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -10,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.RetriableException;
 
 /**
@@ -18,31 +20,59 @@ import org.apache.kafka.common.errors.RetriableException;
  */
 public final class FactoryTopics {
 
-    /**
-     * Dead letters may be as large as the biggest payload the connectors accept (1 MiB by default, configurable)
-     * plus headers, above Kafka's 1 MB default record limit: the dead-letter topic takes records up to this size.
-     */
-    public static final int DEADLETTER_MAX_BYTES = 16 * 1024 * 1024;
+    /** Partitions and topic-level configs of a topic the hub creates when it is missing. */
+    public record Topic(int partitions, Map<String, String> configs) {
 
-    /** Topic name to partition count. Deadletter has one partition: failures stay in arrival order. */
-    public static Map<String, Integer> contract(String telemetryTopic, String eventsTopic, String deadletterTopic, int partitions) {
+        public Topic {
+            configs = Map.copyOf(configs);
+        }
+
+        public static Topic of(int partitions) {
+            return new Topic(partitions, Map.of());
+        }
+
+        /** Latest value per key (rules, context, twin): Kafka keeps the last record of each key, tombstones delete. */
+        public static Topic compacted(int partitions) {
+            return new Topic(partitions, Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
+        }
+
+        /**
+         * One partition, so failures stay in arrival order; records up to {@code maxRecordBytes}
+         * ({@code factory.deadletter.max-record-bytes}), above Kafka's 1 MB default: a dead letter may be as large as
+         * the biggest payload the connectors accept plus headers.
+         */
+        public static Topic deadletter(int maxRecordBytes) {
+            return new Topic(1, Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(maxRecordBytes)));
+        }
+    }
+
+    /** The contract's topics as {@code factory.topic.*} and {@code factory.deadletter.*} name them. */
+    public static Map<String, Topic> contract(HubConfig config) {
+        Topic shared = Topic.of(config.getInt("factory.topic.partitions"));
+        Topic latest = Topic.compacted(config.getInt("factory.topic.partitions"));
         return Map.of(
-                telemetryTopic, partitions,
-                eventsTopic, partitions,
-                "factory.machine.anomalies", partitions,
-                deadletterTopic, 1);
+                config.get("factory.topic.telemetry"), shared,
+                config.get("factory.topic.events"), shared,
+                config.get("factory.topic.anomalies"), shared,
+                config.get("factory.topic.deadletter"), Topic.deadletter(config.getInt("factory.deadletter.max-record-bytes")),
+                // one partition: every instance reads all rules anyway (a global store), in the order they were written
+                config.get("factory.topic.rules"), Topic.compacted(1),
+                config.get("factory.topic.context"), latest,
+                config.get("factory.topic.twin"), latest,
+                config.get("factory.topic.aggregates"), shared,
+                config.get("factory.topic.oee"), shared);
     }
 
     private FactoryTopics() {
     }
 
     /** Creates the missing ones, replicated as {@code replication} says; existing topics are left as they are. */
-    public static void ensure(String bootstrapServers, Map<String, Integer> topics, TopicReplication replication) {
+    public static void ensure(String bootstrapServers, Map<String, Topic> topics, TopicReplication replication) {
         ensure(bootstrapServers, topics, replication, 30_000);
     }
 
     /** The same, giving up after about {@code timeoutMs} when Kafka does not answer. */
-    public static void ensure(String bootstrapServers, Map<String, Integer> topics, TopicReplication replication, int timeoutMs) {
+    public static void ensure(String bootstrapServers, Map<String, Topic> topics, TopicReplication replication, int timeoutMs) {
         Admin admin = Admin.create(Map.of(
                 AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, Math.min(timeoutMs, 30_000),
@@ -51,14 +81,21 @@ public final class FactoryTopics {
             Set<String> existing = admin.listTopics().names().get(timeoutMs, TimeUnit.MILLISECONDS);
             int brokers = TopicReplication.brokers(admin);
             List<NewTopic> missing = new ArrayList<>();
-            topics.forEach((name, partitions) -> {
+            topics.forEach((name, topic) -> {
                 if (!existing.contains(name)) {
-                    missing.add(replication.newTopic(name, partitions, brokers, partitions == 1
-                            ? Map.of("max.message.bytes", Integer.toString(DEADLETTER_MAX_BYTES)) : Map.of()));
+                    missing.add(replication.newTopic(name, topic.partitions(), brokers, topic.configs()));
                 }
             });
             if (!missing.isEmpty()) {
-                admin.createTopics(missing).all().get(timeoutMs, TimeUnit.MILLISECONDS);
+                for (var created : admin.createTopics(missing).values().values()) {
+                    try {
+                        created.get(timeoutMs, TimeUnit.MILLISECONDS);
+                    } catch (ExecutionException e) {
+                        if (!(e.getCause() instanceof org.apache.kafka.common.errors.TopicExistsException)) {
+                            throw e; // one that exists by now was created by someone else meanwhile (seen in a test)
+                        }
+                    }
+                }
                 awaitLeaders(admin, missing.stream().map(NewTopic::name).toList());
             }
         } catch (IllegalArgumentException e) {

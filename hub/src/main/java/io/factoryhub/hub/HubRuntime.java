@@ -7,6 +7,7 @@ import io.factoryhub.hub.buffer.StoreAndForward;
 import io.factoryhub.hub.cdc.CdcEngine;
 import io.factoryhub.hub.config.DataDir;
 import io.factoryhub.hub.config.HubConfig;
+import io.factoryhub.hub.dashboard.Dashboard;
 import io.factoryhub.hub.health.CdcCheck;
 import io.factoryhub.hub.health.HealthRedaction;
 import io.factoryhub.hub.health.LakeCheck;
@@ -15,7 +16,10 @@ import io.factoryhub.hub.health.ConnectorProgress;
 import io.factoryhub.hub.health.KafkaForwardingCheck;
 import io.factoryhub.hub.health.StalledConnectorsCheck;
 import io.factoryhub.hub.health.StoreAndForwardCheck;
+import io.factoryhub.hub.health.StreamsCheck;
 import io.factoryhub.hub.health.TcpReachabilityCheck;
+import io.factoryhub.hub.inference.ModelServer;
+import io.factoryhub.hub.inference.ModelServerSettings;
 import io.factoryhub.hub.lake.LakeWriter;
 import io.factoryhub.hub.mqtt.DurableMqtt5Component;
 import io.factoryhub.hub.mirror.MirrorFreshness;
@@ -25,6 +29,10 @@ import io.factoryhub.hub.reload.KameletCatalog;
 import io.factoryhub.hub.reload.RouteDirectoryWatcher;
 import io.factoryhub.hub.reload.RouteFileLoader;
 import io.factoryhub.hub.reload.RouteFileValidator;
+import io.factoryhub.hub.rules.RulePublisher;
+import io.factoryhub.hub.streams.MachineStreams;
+import io.factoryhub.hub.streams.twin.MachineTwins;
+import io.factoryhub.hub.streams.twin.TwinApi;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Properties;
@@ -52,6 +60,10 @@ public final class HubRuntime implements AutoCloseable {
     private LakeWriter lake;
     private MirrorRunner mirror;
     private MirrorFreshness freshness;
+    private ModelServer models;
+    private Dashboard dashboard;
+    private MachineStreams streams;
+    private RulePublisher rules;
 
     public HubRuntime(HubConfig config) {
         this.config = config;
@@ -59,9 +71,8 @@ public final class HubRuntime implements AutoCloseable {
 
     public synchronized void start() throws Exception {
         DataDir.secure(config.getPath("factory.data-dir"));
-        FactoryTopics.ensure(config.get("factory.kafka.bootstrap-servers"), FactoryTopics.contract(
-                config.get("factory.topic.telemetry"), config.get("factory.topic.events"), config.get("factory.topic.deadletter"),
-                config.getInt("factory.topic.partitions")), TopicReplication.from(config));
+        FactoryTopics.ensure(config.get("factory.kafka.bootstrap-servers"), FactoryTopics.contract(config),
+                TopicReplication.from(config));
         main.setInitialProperties(CamelSettings.from(config));
         buffer = openBuffer();
         main.bind("storeAndForward", buffer);
@@ -76,10 +87,13 @@ public final class HubRuntime implements AutoCloseable {
         CamelContext context = main.getCamelContext();
         BufferMetrics.bind(buffer, context.getRegistry().findSingleByType(MeterRegistry.class));
         registerHealthChecks(context);
+        if (config.getBoolean("factory.ml.enabled")) {
+            models = ModelServer.start(ModelServerSettings.from(config), context);
+        }
         loader = new RouteFileLoader(context, validator(context));
         watcher = new RouteDirectoryWatcher(
                 List.of(config.getPath("factory.routes-dir"), config.getPath("factory.connectors-dir")),
-                loader, config.getInt("factory.reload.interval-ms"));
+                config.getPath("factory.kamelets-dir"), loader, config.getInt("factory.reload.interval-ms"));
         watcher.start();
         if (config.getBoolean("factory.cdc.enabled")) {
             cdc = CdcEngine.start(config);
@@ -93,6 +107,21 @@ public final class HubRuntime implements AutoCloseable {
             freshness = MirrorFreshness.create(config).publish(context.getRegistry().findSingleByType(MeterRegistry.class),
                     config.getInt("factory.mirror.freshness-interval-ms"));
         }
+        if (config.getBoolean("factory.streams.enabled")) {
+            streams = MachineStreams.start(config);
+            streams.bindMetrics(context.getRegistry().findSingleByType(MeterRegistry.class));
+            HealthCheckRegistry.get(context).register(new StreamsCheck(streams));
+            rules = RulePublisher.start(config);
+            TwinApi.serve(context, streams.streams());
+        }
+        if (config.getBoolean("factory.dashboard.enabled")) {
+            dashboard = Dashboard.start(config, context, streams == null ? null : new MachineTwins(streams.streams()));
+        }
+    }
+
+    /** Rules, machine states, aggregates, OEE and the twin, when {@code factory.streams.enabled}; null otherwise. */
+    public MachineStreams streams() {
+        return streams;
     }
 
     /**
@@ -105,7 +134,8 @@ public final class HubRuntime implements AutoCloseable {
         TopicReplication replication = TopicReplication.from(config);
         BufferSettings settings = BufferSettings.from(config);
         return StoreAndForward.open(settings, KafkaProducerSettings.tuning(config), topic -> FactoryTopics.ensure(
-                bootstrapServers, java.util.Map.of(topic, partitions), replication, settings.sendTimeoutMs()));
+                bootstrapServers, java.util.Map.of(topic, FactoryTopics.Topic.of(partitions)), replication,
+                settings.sendTimeoutMs()));
     }
 
     /** The store-and-forward buffer between the connectors and the factory Kafka. */
@@ -136,6 +166,11 @@ public final class HubRuntime implements AutoCloseable {
         return mirror;
     }
 
+    /** The OIP v2 model server on the hub's HTTP port, when {@code factory.ml.enabled}; null otherwise. */
+    public ModelServer models() {
+        return models;
+    }
+
     /** MES change data capture, when {@code factory.cdc.enabled}; null otherwise. */
     public CdcEngine cdc() {
         return cdc;
@@ -163,13 +198,26 @@ public final class HubRuntime implements AutoCloseable {
     }
 
     /**
-     * Graceful: stops CDC (its batch in flight acknowledged, offsets committed), the lake writer (what it buffered
-     * stored and committed, through Camel's S3 producer, so before Camel), the watcher, then Camel, which drains
-     * in-flight exchanges before acknowledging them; last MirrorMaker2, so what the hub wrote while draining still
-     * has its chance to be mirrored (anything not yet copied is copied on the next start).
+     * Graceful: stops the dashboard (its pages reconnect to the next start), CDC (its batch in flight acknowledged,
+     * offsets committed), the lake writer (what it buffered stored and committed, through Camel's S3 producer, so
+     * before Camel), the watcher, then Camel, which drains in-flight exchanges before acknowledging them; last
+     * MirrorMaker2, so what the hub wrote while draining still has its chance to be mirrored (anything not yet copied
+     * is copied on the next start).
      */
     @Override
     public synchronized void close() {
+        if (dashboard != null) {
+            dashboard.close();
+            dashboard = null;
+        }
+        if (rules != null) {
+            rules.close();
+            rules = null;
+        }
+        if (streams != null) {
+            streams.close();
+            streams = null;
+        }
         if (cdc != null) {
             cdc.close();
         }
@@ -181,6 +229,10 @@ public final class HubRuntime implements AutoCloseable {
             watcher.close();
         }
         main.stop();
+        if (models != null) {
+            models.close(); // after Camel: requests go on being scored while it drains
+            models = null;
+        }
         if (buffer != null) {
             buffer.close(); // after Camel: the exchanges Camel drained are in it
             buffer = null;
@@ -205,12 +257,7 @@ public final class HubRuntime implements AutoCloseable {
             Path kamelets = config.getPath("factory.kamelets-dir").toAbsolutePath();
             p.putIfAbsent("camel.component.kamelet.location", "file:" + kamelets + ",classpath:kamelets");
             // camel-kafka serves routes of users that write to Kafka directly, bypassing the buffer: same guarantees
-            p.putIfAbsent("camel.component.kafka.brokers", config.get("factory.kafka.bootstrap-servers"));
-            p.putIfAbsent("camel.component.kafka.requestRequiredAcks", "all");
-            p.putIfAbsent("camel.component.kafka.enableIdempotence", "true");
-            p.putIfAbsent("camel.component.kafka.lingerMs", config.get("factory.kafka.linger-ms"));
-            p.putIfAbsent("camel.component.kafka.producerBatchSize", config.get("factory.kafka.batch-size"));
-            p.putIfAbsent("camel.component.kafka.compressionCodec", config.get("factory.kafka.compression"));
+            KafkaProducerSettings.camelKafkaOptions(config).forEach(p::putIfAbsent);
             p.putIfAbsent("camel.management.enabled", "true");
             // /health and /metrics describe the plant: loopback only unless factory.http.host opens them up
             p.putIfAbsent("camel.management.host", config.get("factory.http.host"));

@@ -6,6 +6,7 @@ import io.factoryhub.hub.cdc.CdcEngine;
 import io.factoryhub.hub.cdc.CdcSettings;
 import io.factoryhub.hub.config.HubConfig;
 import io.factoryhub.plant.postgres.EmbeddedPostgres;
+import io.factoryhub.testkit.Waits;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.io.Writer;
@@ -15,7 +16,6 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Map;
 import java.util.Properties;
 import java.util.function.Predicate;
@@ -131,12 +131,10 @@ public final class CdcTestDatabase implements AutoCloseable {
 
     /** Starts CDC and waits until it streams (or failed). */
     public CdcEngine startEngine() {
-        engine = CdcEngine.start(config);
-        Instant deadline = Instant.now().plusSeconds(60);
-        while (engine.state() == CdcEngine.State.STARTING && Instant.now().isBefore(deadline)) {
-            sleep(100);
-        }
-        return engine;
+        CdcEngine started = CdcEngine.start(config);
+        engine = started;
+        Waits.within(Duration.ofSeconds(60), Duration.ofMillis(100), () -> started.state() != CdcEngine.State.STARTING);
+        return started;
     }
 
     public void stopEngine() {

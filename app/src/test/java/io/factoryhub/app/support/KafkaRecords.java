@@ -1,5 +1,6 @@
 package io.factoryhub.app.support;
 
+import io.factoryhub.testkit.Waits;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -43,18 +44,28 @@ public final class KafkaRecords implements AutoCloseable {
 
     /** Waits until {@code count} records match, or fails with what was seen. */
     public List<ConsumerRecord<String, String>> await(Predicate<ConsumerRecord<String, String>> match, int count, Duration timeout) {
-        Instant deadline = Instant.now().plus(timeout);
-        while (true) {
-            List<ConsumerRecord<String, String>> matching = seen.stream().filter(match).toList();
-            if (matching.size() >= count) {
-                return matching;
-            }
-            if (Instant.now().isAfter(deadline)) {
-                throw new AssertionError("expected " + count + " matching records within " + timeout + ", got "
-                        + matching.size() + " (of " + seen.size() + " seen): " + matching);
-            }
-            consumer.poll(Duration.ofMillis(200)).forEach(seen::add);
+        List<ConsumerRecord<String, String>> matching = within(match, count, timeout);
+        if (matching.size() < count) {
+            throw new AssertionError("expected " + count + " matching records within " + timeout + ", got "
+                    + matching.size() + " (of " + seen.size() + " seen): " + matching);
         }
+        return matching;
+    }
+
+    /** The records matching once {@code count} of them came, or when {@code timeout} ran out: maybe fewer, maybe none. */
+    public List<ConsumerRecord<String, String>> within(Predicate<ConsumerRecord<String, String>> match, int count,
+                                                       Duration timeout) {
+        if (matching(match).size() < count) {
+            Waits.within(timeout, Waits.BACK_TO_BACK, () -> {
+                consumer.poll(Duration.ofMillis(200)).forEach(seen::add);
+                return matching(match).size() >= count;
+            });
+        }
+        return matching(match);
+    }
+
+    private List<ConsumerRecord<String, String>> matching(Predicate<ConsumerRecord<String, String>> match) {
+        return seen.stream().filter(match).toList();
     }
 
     /** Records matching so far after polling for {@code quiet}: to assert that nothing more arrived. */

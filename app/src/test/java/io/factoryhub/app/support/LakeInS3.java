@@ -1,7 +1,10 @@
 package io.factoryhub.app.support;
 
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.factoryhub.testkit.Waits;
 import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -10,9 +13,9 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 import java.util.zip.GZIPInputStream;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -73,27 +76,17 @@ public final class LakeInS3 implements AutoCloseable {
     }
 
     /** Waits until the lines under {@code prefix} satisfy {@code done}; returns them, or fails with the count seen. */
-    public List<JsonNode> await(String prefix, Predicate<List<JsonNode>> done, Duration timeout) throws InterruptedException {
-        Instant deadline = Instant.now().plus(timeout);
-        List<JsonNode> lines = List.of();
-        while (true) {
-            try {
-                lines = allLines(prefix);
-                if (done.test(lines)) {
-                    return lines;
-                }
-            } catch (UncheckedIOException beingReplaced) {
+    public List<JsonNode> await(String prefix, Predicate<List<JsonNode>> done, Duration timeout) {
+        AtomicReference<List<JsonNode>> lines = new AtomicReference<>(List.of());
+        Waits.atMost(timeout).pollInterval(Duration.ofMillis(200))
                 // s3proxy's filesystem store can serve an object cut short while the writer overwrites it (a re-upload
                 // after a crash); read again. Objects read once the writer has stopped must be whole.
-                if (Instant.now().isAfter(deadline)) {
-                    throw beingReplaced;
-                }
-            }
-            if (Instant.now().isAfter(deadline)) {
-                throw new AssertionError("lake under " + prefix + " not as expected within " + timeout + "; " + lines.size() + " lines");
-            }
-            Thread.sleep(200);
-        }
+                .ignoreExceptionsInstanceOf(UncheckedIOException.class)
+                .untilAsserted(() -> {
+                    lines.set(allLines(prefix));
+                    assertTrue(done.test(lines.get()), "lake under " + prefix + " not as expected; " + lines.get().size() + " lines");
+                });
+        return lines.get();
     }
 
     public void put(String key, byte[] object) {

@@ -1,5 +1,6 @@
 package io.factoryhub.app.support;
 
+import java.util.Map;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -16,16 +17,23 @@ public final class RunningHub implements BeforeAllCallback, AfterAllCallback {
         void prepare(HubUnderTest hub) throws Exception;
     }
 
+    private final Map<String, String> overrides;
     private final Setup setup;
     private HubUnderTest hub;
 
     public RunningHub(Setup setup) {
+        this(Map.of(), setup);
+    }
+
+    /** With some configuration keys set (e.g. the dashboard switched on). */
+    public RunningHub(Map<String, String> overrides, Setup setup) {
+        this.overrides = overrides;
         this.setup = setup;
     }
 
     @Override
     public void beforeAll(ExtensionContext context) throws Exception {
-        hub = new HubUnderTest(TestPlant.shared());
+        hub = new HubUnderTest(TestPlant.shared(), overrides);
         setup.prepare(hub);
         hub.start();
     }

@@ -18,6 +18,12 @@ public final class SchemaFile {
 
     public static final SchemaFile TELEMETRY = new SchemaFile("schema/telemetry-event.schema.json");
     public static final SchemaFile MACHINE_EVENT = new SchemaFile("schema/machine-event.schema.json");
+    public static final SchemaFile ANOMALY = new SchemaFile("schema/anomaly-event.schema.json");
+    public static final SchemaFile RULE = new SchemaFile("schema/rule.schema.json");
+    public static final SchemaFile MACHINE_CONTEXT = new SchemaFile("schema/machine-context.schema.json");
+    public static final SchemaFile MACHINE_AGGREGATE = new SchemaFile("schema/machine-aggregate.schema.json");
+    public static final SchemaFile LINE_OEE = new SchemaFile("schema/line-oee.schema.json");
+    public static final SchemaFile MACHINE_TWIN = new SchemaFile("schema/machine-twin.schema.json");
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
@@ -44,5 +50,10 @@ public final class SchemaFile {
         } catch (IOException e) {
             throw new AssertionError("not JSON: " + json, e);
         }
+    }
+
+    /** What the schema says is wrong with a document; empty when it is valid. */
+    public Set<ValidationMessage> problems(JsonNode document) {
+        return schema.validate(document);
     }
 }

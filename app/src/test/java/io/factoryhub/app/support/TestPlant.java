@@ -7,6 +7,7 @@ import io.factoryhub.plant.mqtt.EmbeddedMqttBroker;
 import io.factoryhub.plant.opcua.OpcUaMachineServer;
 import io.factoryhub.plant.postgres.EmbeddedPostgres;
 import io.factoryhub.plant.s3.EmbeddedS3;
+import io.factoryhub.testkit.FreePorts;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

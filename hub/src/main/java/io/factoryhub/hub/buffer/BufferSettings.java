@@ -1,6 +1,6 @@
 package io.factoryhub.hub.buffer;
 
-import io.factoryhub.hub.FactoryTopics;
+import io.factoryhub.hub.KafkaProducerSettings;
 import io.factoryhub.hub.config.HubConfig;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -20,9 +20,6 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 public record BufferSettings(Path dir, long maxBytes, boolean fsync, int batchRecords, long batchBytes, int maxRecordBytes,
         int sendTimeoutMs, long stopDrainMillis, String deadletterTopic, String eventsTopic, String hubName) {
 
-    /** The largest record sent: what the dead-letter topic takes, so a dead letter of any accepted payload fits. */
-    static final int MAX_RECORD_BYTES = FactoryTopics.DEADLETTER_MAX_BYTES;
-
     public BufferSettings {
         if (maxBytes < 1024 * 1024) {
             throw new IllegalArgumentException("factory.buffer.max-bytes must be at least 1 MiB, not " + maxBytes);
@@ -38,7 +35,8 @@ public record BufferSettings(Path dir, long maxBytes, boolean fsync, int batchRe
                 config.getBoolean("factory.buffer.fsync"),
                 config.getInt("factory.buffer.batch-records"),
                 4L * 1024 * 1024,
-                MAX_RECORD_BYTES,
+                // the largest record sent: what the dead-letter topic takes, so a dead letter of any accepted payload fits
+                config.getInt("factory.deadletter.max-record-bytes"),
                 config.getInt("factory.buffer.send-timeout-ms"),
                 config.getInt("factory.buffer.stop-drain-ms"),
                 config.get("factory.topic.deadletter"),
@@ -54,9 +52,7 @@ public record BufferSettings(Path dir, long maxBytes, boolean fsync, int batchRe
      */
     Map<String, Object> producerConfig(Map<String, Object> base) {
         Map<String, Object> config = new HashMap<>(base);
-        config.put(ProducerConfig.ACKS_CONFIG, "all");
-        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        config.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5);
+        config.putAll(KafkaProducerSettings.guarantees());
         config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, Math.max(1000, Math.min(10_000, sendTimeoutMs / 2)));
         config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Integer.MAX_VALUE);
         config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, sendTimeoutMs);

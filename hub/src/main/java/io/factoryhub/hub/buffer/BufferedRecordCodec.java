@@ -55,15 +55,6 @@ final class BufferedRecordCodec {
         }
     }
 
-    /** When the record was accepted, read without decoding the rest. */
-    static long acceptedAt(byte[] encoded) {
-        long time = 0;
-        for (int i = 1; i <= 8; i++) {
-            time = (time << 8) | (encoded[i] & 0xFF);
-        }
-        return time;
-    }
-
     private static void writeBytes(DataOutputStream out, byte[] value) throws IOException {
         if (value == null) {
             out.writeInt(-1);

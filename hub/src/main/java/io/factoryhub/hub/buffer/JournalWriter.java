@@ -20,31 +20,36 @@ final class JournalWriter implements AutoCloseable {
     /** Records per append at most: bounds one write's size and the latency of the first record in it. */
     private static final int MAX_GROUP = 1000;
 
-    /** A submitted record and whom to tell once it is on disk (null) or refused (the reason). */
-    private record Pending(byte[] encoded, Consumer<Throwable> done) {
+    /** A submitted record, encoded, and whom to tell once it is on disk (null) or refused (the reason). */
+    private record Pending(BufferedRecord record, byte[] encoded, Consumer<Throwable> done) {
     }
 
     private final RecordLog log;
+    private final RecentRecords recent;
     private final Runnable onAppended;
     private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
     private final Thread thread;
     private volatile boolean running = true;
 
-    /** @param onAppended called after each append (wakes the forwarder) */
-    JournalWriter(RecordLog log, Runnable onAppended) {
+    /**
+     * @param recent     told of each append, before the forwarder is woken
+     * @param onAppended called after each append (wakes the forwarder)
+     */
+    JournalWriter(RecordLog log, RecentRecords recent, Runnable onAppended) {
         this.log = log;
+        this.recent = recent;
         this.onAppended = onAppended;
         this.thread = new Thread(this::run, "buffer-journal");
         thread.setDaemon(true);
         thread.start();
     }
 
-    void submit(byte[] encoded, Consumer<Throwable> done) {
+    void submit(BufferedRecord record, byte[] encoded, Consumer<Throwable> done) {
         if (!running) {
             done.accept(new BufferUnavailableException("the store-and-forward buffer is stopped"));
             return;
         }
-        queue.add(new Pending(encoded, done));
+        queue.add(new Pending(record, encoded, done));
     }
 
     private void run() {
@@ -59,7 +64,7 @@ final class JournalWriter implements AutoCloseable {
                 group.add(first);
                 queue.drainTo(group, MAX_GROUP - 1);
                 group.forEach(p -> records.add(p.encoded()));
-                Throwable outcome = append(records);
+                Throwable outcome = append(group, records);
                 group.forEach(p -> p.done().accept(outcome));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -72,9 +77,10 @@ final class JournalWriter implements AutoCloseable {
         refuseQueued();
     }
 
-    private Throwable append(List<byte[]> records) {
+    private Throwable append(List<Pending> group, List<byte[]> records) {
         try {
-            log.append(records);
+            long lastSeq = log.append(records);
+            recent.appended(lastSeq, group.stream().map(Pending::record).toList(), records.stream().map(r -> r.length).toList());
             onAppended.run();
             return null;
         } catch (IOException | RuntimeException e) {

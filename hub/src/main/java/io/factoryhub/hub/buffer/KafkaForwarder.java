@@ -8,6 +8,7 @@ import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
@@ -24,6 +25,7 @@ import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import io.factoryhub.hub.support.Backoff;
+import io.factoryhub.hub.telemetry.TelemetryHeaders;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,6 +47,7 @@ final class KafkaForwarder implements AutoCloseable {
     private static final int DEADLETTER_FALLBACK_BYTES = 512 * 1024;
 
     private final RecordLog log;
+    private final RecentRecords recent;
     private final Map<String, Object> producerConfig;
     private final ForwarderSettings settings;
     private final Consumer<String> ensureTopic;
@@ -63,9 +66,10 @@ final class KafkaForwarder implements AutoCloseable {
      * @param producerConfig bootstrap servers and tuning; serializers, acks, idempotence and timeouts are set here
      * @param ensureTopic    creates a topic the hub has not written to yet when it is missing (throws when it cannot)
      */
-    KafkaForwarder(RecordLog log, Map<String, Object> producerConfig, ForwarderSettings settings,
+    KafkaForwarder(RecordLog log, RecentRecords recent, Map<String, Object> producerConfig, ForwarderSettings settings,
             Consumer<String> ensureTopic, ForwardingState state) {
         this.log = log;
+        this.recent = recent;
         this.producerConfig = Map.copyOf(producerConfig);
         this.settings = settings;
         this.ensureTopic = ensureTopic;
@@ -89,16 +93,18 @@ final class KafkaForwarder implements AutoCloseable {
     private void run() {
         while (running) {
             try {
-                List<RecordLog.Entry> batch = log.readAfter(cursor, settings.batchRecords(), settings.batchBytes());
+                List<RecentRecords.Sequenced> batch = nextBatch();
                 if (batch.isEmpty()) {
                     state.head(0);
                     awaitAppend();
                     continue;
                 }
-                state.head(BufferedRecordCodec.acceptedAt(batch.get(0).bytes()));
-                if (forward(batch)) {
+                List<BufferedRecord> records = batch.stream().map(RecentRecords.Sequenced::record).filter(Objects::nonNull).toList();
+                state.head(records.isEmpty() ? 0 : records.get(0).acceptedAt());
+                if (forward(records)) {
                     long last = batch.get(batch.size() - 1).seq();
                     log.trimThrough(last);
+                    recent.trimThrough(last);
                     cursor = last;
                     backoff.succeeded();
                     state.failingSince().ifPresent(since -> LOG.info("Kafka accepts records again (refused since {}); "
@@ -131,8 +137,7 @@ final class KafkaForwarder implements AutoCloseable {
      * Kafka as failing for /health. If {@code send()} itself fails (no metadata within the timeout), the rest of the
      * batch is not handed over, so nothing overtakes the record that failed; the batch is sent again whole.
      */
-    private boolean forward(List<RecordLog.Entry> batch) throws InterruptedException {
-        List<BufferedRecord> records = decode(batch);
+    private boolean forward(List<BufferedRecord> records) throws InterruptedException {
         try {
             ensureTopics(records);
             KafkaProducer<byte[], byte[]> current = producer();
@@ -213,13 +218,20 @@ final class KafkaForwarder implements AutoCloseable {
         throw new InterruptedException("forwarder stopping");
     }
 
-    private List<BufferedRecord> decode(List<RecordLog.Entry> batch) {
-        List<BufferedRecord> records = new ArrayList<>(batch.size());
+    /** The records after the cursor: from memory when they are still there, else read back from the log. */
+    private List<RecentRecords.Sequenced> nextBatch() throws IOException {
+        List<RecentRecords.Sequenced> batch = recent.after(cursor, settings.batchRecords(), settings.batchBytes());
+        return batch.isEmpty() ? decode(log.readAfter(cursor, settings.batchRecords(), settings.batchBytes())) : batch;
+    }
+
+    private List<RecentRecords.Sequenced> decode(List<RecordLog.Entry> batch) {
+        List<RecentRecords.Sequenced> records = new ArrayList<>(batch.size());
         for (RecordLog.Entry entry : batch) {
             try {
-                records.add(BufferedRecordCodec.decode(entry.bytes()));
+                records.add(new RecentRecords.Sequenced(entry.seq(), BufferedRecordCodec.decode(entry.bytes()), entry.bytes().length));
             } catch (IOException e) {
                 LOG.error("Store-and-forward buffer: record {} is unreadable and skipped: {}", entry.seq(), e.getMessage());
+                records.add(new RecentRecords.Sequenced(entry.seq(), null, entry.bytes().length)); // trimmed with its batch
             }
         }
         return records;
@@ -250,8 +262,8 @@ final class KafkaForwarder implements AutoCloseable {
             }
             byte[] cut = Arrays.copyOf(original.value(), Math.min(original.value().length, DEADLETTER_FALLBACK_BYTES));
             ProducerRecord<byte[], byte[]> shorter = deadLetterRecord(original, refused.reason(), cut);
-            shorter.headers().add("factory_payload_truncated", bytes("true"));
-            shorter.headers().add("factory_payload_bytes", bytes(Integer.toString(original.value().length)));
+            shorter.headers().add(TelemetryHeaders.PAYLOAD_TRUNCATED, bytes("true"));
+            shorter.headers().add(TelemetryHeaders.PAYLOAD_BYTES, bytes(Integer.toString(original.value().length)));
             current.send(shorter).get();
         }
         state.addDeadLetter();
@@ -261,10 +273,10 @@ final class KafkaForwarder implements AutoCloseable {
         ProducerRecord<byte[], byte[]> letter = new ProducerRecord<>(settings.deadletterTopic(), null, original.acceptedAt(),
                 original.key(), value);
         original.headers().forEach(h -> letter.headers().add(h.name(), h.value()));
-        letter.headers().add("factory_error", bytes("Kafka refused the record for topic " + original.topic() + ": "
+        letter.headers().add(TelemetryHeaders.ERROR, bytes("Kafka refused the record for topic " + original.topic() + ": "
                 + reason.getMessage()));
-        letter.headers().add("factory_error_type", bytes(reason.getClass().getName()));
-        letter.headers().add("factory_original_topic", bytes(original.topic()));
+        letter.headers().add(TelemetryHeaders.ERROR_TYPE, bytes(reason.getClass().getName()));
+        letter.headers().add(TelemetryHeaders.ORIGINAL_TOPIC, bytes(original.topic()));
         return letter;
     }
 

@@ -53,9 +53,11 @@ public final class StoreAndForward implements AutoCloseable {
     public StoreAndForward(RecordLog log, BufferSettings settings, Map<String, Object> producerConfig, Consumer<String> ensureTopic) {
         this.log = log;
         this.settings = settings;
-        this.forwarder = new KafkaForwarder(log, settings.producerConfig(producerConfig),
+        // two batches: the one in flight and the next, so a forwarder that keeps up never reads the disk
+        RecentRecords recent = new RecentRecords(2 * settings.batchRecords(), 2 * settings.batchBytes());
+        this.forwarder = new KafkaForwarder(log, recent, settings.producerConfig(producerConfig),
                 new ForwarderSettings(settings.batchRecords(), settings.batchBytes(), settings.sendTimeoutMs(), settings.deadletterTopic()), ensureTopic, state);
-        this.writer = new JournalWriter(log, forwarder::wake);
+        this.writer = new JournalWriter(log, recent, forwarder::wake);
         if (log.records() > 0) {
             LOG.info("Store-and-forward buffer holds {} record(s) ({} bytes) from before: sending them first", log.records(), log.bytes());
         }
@@ -92,7 +94,7 @@ public final class StoreAndForward implements AutoCloseable {
         byte[] encoded = BufferedRecordCodec.encode(record);
         queuedBytes.addAndGet(encoded.length);
         queuedRecords.incrementAndGet();
-        writer.submit(encoded, error -> {
+        writer.submit(record, encoded, error -> {
             queuedBytes.addAndGet(-encoded.length);
             queuedRecords.decrementAndGet();
             done.accept(error);

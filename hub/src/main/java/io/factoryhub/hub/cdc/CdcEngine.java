@@ -3,6 +3,7 @@ package io.factoryhub.hub.cdc;
 import io.debezium.engine.ChangeEvent;
 import io.debezium.engine.DebeziumEngine;
 import io.debezium.engine.format.Json;
+import io.factoryhub.hub.KafkaProducerSettings;
 import io.factoryhub.hub.config.HubConfig;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -82,10 +83,7 @@ public final class CdcEngine implements AutoCloseable {
      */
     public static CdcEngine start(HubConfig config) {
         String bootstrapServers = config.get("factory.kafka.bootstrap-servers");
-        Map<String, Object> tuning = Map.of(
-                ProducerConfig.LINGER_MS_CONFIG, config.get("factory.kafka.linger-ms"),
-                ProducerConfig.BATCH_SIZE_CONFIG, config.get("factory.kafka.batch-size"),
-                ProducerConfig.COMPRESSION_TYPE_CONFIG, config.get("factory.kafka.compression"));
+        Map<String, Object> tuning = KafkaProducerSettings.tuning(config);
         CdcSettings settings;
         try {
             settings = CdcSettings.from(config);
@@ -169,9 +167,7 @@ public final class CdcEngine implements AutoCloseable {
     private Map<String, Object> producerConfig() {
         Map<String, Object> config = new java.util.HashMap<>(producerTuning);
         config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        config.put(ProducerConfig.ACKS_CONFIG, "all");
-        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        config.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5);
+        config.putAll(KafkaProducerSettings.guarantees());
         config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Integer.MAX_VALUE);
         config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, REQUEST_TIMEOUT_MS);
         config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, MAX_BLOCK_MS);

@@ -1,6 +1,6 @@
 package io.factoryhub.hub.health;
 
-import io.factoryhub.hub.opcua.OpcUaConnectionRegistry;
+import io.factoryhub.hub.opcua.OpcUaConnections;
 import java.util.Map;
 import org.apache.camel.health.HealthCheckResultBuilder;
 
@@ -11,15 +11,15 @@ public final class OpcUaSubscriptionsCheck extends ReadinessCheck {
         super("opcua-subscriptions");
     }
 
-
     @Override
     protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
         // counts, not endpoints: /health names no server (see HealthRedaction)
-        Map<String, Boolean> connections = OpcUaConnectionRegistry.snapshot();
+        OpcUaConnections state = OpcUaConnections.of(getCamelContext());
+        Map<String, Boolean> connections = state.snapshot();
         long disconnected = connections.values().stream().filter(connected -> !connected).count();
         builder.detail("subscriptions", connections.size());
         builder.detail("disconnected", disconnected);
-        if (OpcUaConnectionRegistry.allConnected()) {
+        if (state.allConnected()) {
             builder.up();
         } else {
             builder.message(disconnected + " of " + connections.size() + " OPC-UA subscription(s) disconnected (reconnecting)");

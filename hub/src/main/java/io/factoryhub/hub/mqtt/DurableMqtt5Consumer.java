@@ -23,6 +23,7 @@ import org.eclipse.paho.mqttv5.client.MqttClient;
 import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
 import org.eclipse.paho.mqttv5.common.MqttException;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
+import org.eclipse.paho.mqttv5.common.packet.MqttReturnCode;
 import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,6 +51,19 @@ import org.slf4j.LoggerFactory;
  * <p>Messages leave Paho's callback thread at once, onto ordered lanes keyed by MQTT topic: a topic's messages
  * keep their order (one machine's tag), topics run in parallel, and Paho's thread — which also completes SUBACKs —
  * never waits for a route that is still starting.
+ *
+ * <p>The topic may be a shared subscription, {@code $share/<group>/<filter>} ({@link SubscriptionTopic}): hubs with the
+ * same group split the filter's messages. Nothing else changes, because Paho matches a PUBLISH against the subscription
+ * strings only for per-subscription listeners ({@code CommsCallback.deliverMessage}, where {@code $share/g/a/+} would
+ * match no topic); without one, as here, every message goes to the client's callback with the topic it was published
+ * on. So the lanes, {@code CamelMqttTopic} and the tag (its last segment) are the machine's topic, and the same
+ * {@code $share} string is subscribed again after a reconnect and unsubscribed on a clean-start stop. A stopped
+ * member's unacknowledged messages go where its broker sends them (README, "Scale-out"): to the rest of the group on
+ * HiveMQ, back to the member itself on mosquitto.
+ *
+ * <p>A subscription the broker refuses in its SUBACK (reason code 0x80 or above: not authorized, shared subscriptions
+ * not supported, ...) fails the start with the broker's reason: Paho 1.2.5 completes such a subscribe without an
+ * error, and the connector would wait for messages that never come.
  */
 final class DurableMqtt5Consumer extends DefaultConsumer implements Suspendable {
 
@@ -62,6 +76,7 @@ final class DurableMqtt5Consumer extends DefaultConsumer implements Suspendable 
     private final AtomicInteger arrived = new AtomicInteger();
     private final AtomicInteger ignored = new AtomicInteger();
     private final AtomicInteger holds = new AtomicInteger();
+    private final SubscriptionTopic subscription;
     private final int laneCount;
     private volatile MqttClient client;
     private volatile OrderedLanes lanes;
@@ -72,8 +87,9 @@ final class DurableMqtt5Consumer extends DefaultConsumer implements Suspendable 
     // replaced by the hub's registry on start; without one (a bare Camel context) counted, not reported
     private ConnectorProgress.Tracker progress = new ConnectorProgress().track("untracked");
 
-    DurableMqtt5Consumer(DurableMqtt5Endpoint endpoint, Processor processor, int laneCount) {
+    DurableMqtt5Consumer(DurableMqtt5Endpoint endpoint, Processor processor, SubscriptionTopic subscription, int laneCount) {
         super(endpoint, processor);
+        this.subscription = subscription;
         this.laneCount = laneCount;
     }
 
@@ -99,10 +115,21 @@ final class DurableMqtt5Consumer extends DefaultConsumer implements Suspendable 
         });
         // the broker sends at most receive-maximum (65535) unacknowledged messages: the lanes never fill up
         lanes = new OrderedLanes("mqtt-" + getRouteId(), laneCount, 65_535, -1);
-        if (client == null) {
-            connect();
+        try {
+            if (client == null) {
+                connect();
+            }
+            subscribe(client);
+        } catch (MqttException | RuntimeException e) {
+            // Camel regards a consumer that failed to start as stopped and never stops it: a client left connected would
+            // reconnect by itself and throw out the corrected Pipe's client, which has the same id
+            try {
+                doStop();
+            } catch (Exception stopping) {
+                e.addSuppressed(stopping);
+            }
+            throw e;
         }
-        subscribe(client);
     }
 
     /**
@@ -161,7 +188,7 @@ final class DurableMqtt5Consumer extends DefaultConsumer implements Suspendable 
                     stopping.getClientId(), arrived.get(), inFlight.get() + ignored.get());
             if (stopping.isConnected()) {
                 if (getEndpoint().getConfiguration().isCleanStart()) {
-                    stopping.unsubscribe(getEndpoint().getTopic());
+                    stopping.unsubscribe(subscription.subscription());
                 }
                 stopping.disconnect();
             }
@@ -178,7 +205,16 @@ final class DurableMqtt5Consumer extends DefaultConsumer implements Suspendable 
     }
 
     private void subscribe(MqttClient target) throws MqttException {
-        target.subscribe(getEndpoint().getTopic(), getEndpoint().getConfiguration().getQos());
+        IMqttToken granted = target.subscribe(subscription.subscription(), getEndpoint().getConfiguration().getQos());
+        int[] reasons = granted.getReasonCodes();
+        int reason = reasons == null || reasons.length == 0 ? 0 : reasons[0];
+        if (reason >= MqttReturnCode.RETURN_CODE_UNSPECIFIED_ERROR) {
+            throw new IllegalStateException("property 'topic': the broker refused the subscription to '"
+                    + subscription.subscription() + "' with reason code 0x" + Integer.toHexString(reason)
+                    + (reason == MqttReturnCode.RETURN_CODE_SHARED_SUB_NOT_SUPPORTED ? " (shared subscriptions not supported)" : ""));
+        }
+        LOG.info("MQTT consumer {} subscribed to {}{}", target.getClientId(), subscription.subscription(),
+                subscription.shared() ? " (shared with the other members of group '" + subscription.group() + "')" : "");
     }
 
     private Exchange createExchange(MqttClient source, String topic, MqttMessage message) {
@@ -274,7 +310,7 @@ final class DurableMqtt5Consumer extends DefaultConsumer implements Suspendable 
             MqttClient resumed = connect();
             progress.held(null);
             subscribe(resumed);
-        } catch (MqttException e) {
+        } catch (MqttException | IllegalStateException e) {
             LOG.warn("MQTT consumer {} cannot reconnect yet: {}", held.getClientId(), e.getMessage());
             hold(client, "reconnect failed: " + e.getMessage()); // the held client, or the new one if subscribing failed
         }
@@ -341,8 +377,8 @@ final class DurableMqtt5Consumer extends DefaultConsumer implements Suspendable 
         private void resubscribe() {
             try {
                 subscribe(owner);
-            } catch (MqttException e) {
-                LOG.error("MQTT resubscribe to {} failed: {}", getEndpoint().getTopic(), e.getMessage(), e);
+            } catch (MqttException | IllegalStateException e) {
+                LOG.error("MQTT resubscribe to {} failed: {}", subscription.subscription(), e.getMessage(), e);
             }
         }
 

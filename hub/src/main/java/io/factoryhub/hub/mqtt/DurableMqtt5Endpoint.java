@@ -15,9 +15,12 @@ final class DurableMqtt5Endpoint extends PahoMqtt5Endpoint {
         super(uri, topic, component, configuration);
     }
 
+    /** The topic is checked here, for consumers only: a producer's topic is a topic name, maybe set per message. */
     @Override
     public Consumer createConsumer(Processor processor) throws Exception {
-        DurableMqtt5Consumer consumer = new DurableMqtt5Consumer(this, processor, ((DurableMqtt5Component) getComponent()).consumerLanes());
+        SubscriptionTopic subscription = SubscriptionTopic.parse(getTopic());
+        DurableMqtt5Consumer consumer = new DurableMqtt5Consumer(this, processor, subscription,
+                ((DurableMqtt5Component) getComponent()).consumerLanes());
         configureConsumer(consumer);
         return consumer;
     }

@@ -22,11 +22,21 @@ import org.apache.camel.support.DefaultComponent;
  */
 public class OpcUaSubscriptionComponent extends DefaultComponent {
 
+    /** The component's name, from META-INF/services/org/apache/camel/component. */
+    public static final String SCHEME = "opcua-subscription";
+
+    /** This context's consumers' connection state: per component, so per CamelContext. */
+    private final OpcUaConnections connections = new OpcUaConnections();
+
+    OpcUaConnections connections() {
+        return connections;
+    }
+
     @Override
     protected Endpoint createEndpoint(String uri, String remaining, Map<String, Object> parameters) throws Exception {
         String nodeIds = getAndRemoveParameter(parameters, "nodeIds", String.class);
         if (nodeIds == null || nodeIds.isBlank()) {
-            throw new IllegalArgumentException("opcua-subscription: nodeIds is required in " + uri);
+            throw new IllegalArgumentException(SCHEME + ": nodeIds is required in " + uri);
         }
         OpcUaSubscriptionConfig config = new OpcUaSubscriptionConfig(
                 endpointUrl(remaining),
@@ -68,7 +78,7 @@ public class OpcUaSubscriptionComponent extends DefaultComponent {
         if (bean instanceof String ids) {
             return splitNodeIds(ids);
         }
-        throw new IllegalArgumentException("opcua-subscription: bean '" + beanName
+        throw new IllegalArgumentException(SCHEME + ": bean '" + beanName
                 + "' must be a collection of node ids or a comma-separated string, but is " + bean);
     }
 

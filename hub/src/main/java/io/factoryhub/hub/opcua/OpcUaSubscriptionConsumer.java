@@ -42,6 +42,11 @@ public class OpcUaSubscriptionConsumer extends DefaultConsumer {
         this.tags = config.nodeIds().stream().map(OpcUaSubscriptionConsumer::tagOf).toList();
     }
 
+    @Override
+    public OpcUaSubscriptionEndpoint getEndpoint() {
+        return (OpcUaSubscriptionEndpoint) super.getEndpoint();
+    }
+
     /** True while the session is active and the subscription exists on the server. */
     public boolean isConnected() {
         SubscriptionSupervisor current = supervisor;
@@ -81,7 +86,7 @@ public class OpcUaSubscriptionConsumer extends DefaultConsumer {
             if (!lanes.submit(index, () -> emit(index, value))) {
                 counters.dropped(DropReason.LANE_FULL, 1);
             }
-        }, gaps);
+        }, gaps, getEndpoint().getComponent().connections());
         supervisor.start();
     }
 
@@ -102,12 +107,12 @@ public class OpcUaSubscriptionConsumer extends DefaultConsumer {
         super.doStop();
     }
 
-    /** The configured name, else the Pipe's: its source route is {@code <pipe>-source} (see PipeRewriter). */
+    /** The configured name, else the route's: a Pipe's route is named after the Pipe. */
     static String connectorName(String configured, String routeId) {
         if (configured != null && !configured.isBlank()) {
             return configured;
         }
-        return routeId.endsWith("-source") ? routeId.substring(0, routeId.length() - "-source".length()) : routeId;
+        return routeId;
     }
 
     /**

@@ -15,6 +15,11 @@ public class OpcUaSubscriptionEndpoint extends DefaultEndpoint {
         this.config = config;
     }
 
+    @Override
+    public OpcUaSubscriptionComponent getComponent() {
+        return (OpcUaSubscriptionComponent) super.getComponent();
+    }
+
     public OpcUaSubscriptionConfig getConfig() {
         return config;
     }

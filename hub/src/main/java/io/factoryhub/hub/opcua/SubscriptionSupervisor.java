@@ -1,12 +1,12 @@
 package io.factoryhub.hub.opcua;
 
-import java.security.KeyPair;
-import java.security.cert.X509Certificate;
+import static org.eclipse.milo.opcua.stack.core.types.builtin.unsigned.Unsigned.uint;
+
+import io.factoryhub.hub.support.Backoff;
+
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -15,33 +15,17 @@ import java.util.concurrent.TimeUnit;
 import org.eclipse.milo.opcua.sdk.client.OpcUaClient;
 import org.eclipse.milo.opcua.sdk.client.SessionActivityListener;
 import org.eclipse.milo.opcua.sdk.client.UaSession;
-import org.eclipse.milo.opcua.sdk.client.identity.AnonymousProvider;
-import org.eclipse.milo.opcua.sdk.client.identity.UsernameProvider;
-import org.eclipse.milo.opcua.sdk.client.subscriptions.MonitoredItemServiceOperationResult;
 import org.eclipse.milo.opcua.sdk.client.subscriptions.OpcUaMonitoredItem;
 import org.eclipse.milo.opcua.sdk.client.subscriptions.OpcUaSubscription;
-import org.eclipse.milo.opcua.stack.core.NamespaceTable;
-import org.eclipse.milo.opcua.stack.core.security.SecurityPolicy;
 import org.eclipse.milo.opcua.stack.core.types.builtin.DataValue;
-import org.eclipse.milo.opcua.stack.core.types.builtin.ExpandedNodeId;
-import org.eclipse.milo.opcua.stack.core.types.builtin.LocalizedText;
-import org.eclipse.milo.opcua.stack.core.types.builtin.NodeId;
 import org.eclipse.milo.opcua.stack.core.types.builtin.StatusCode;
-import org.eclipse.milo.opcua.stack.core.types.enumerated.DataChangeTrigger;
-import org.eclipse.milo.opcua.stack.core.types.enumerated.DeadbandType;
-import org.eclipse.milo.opcua.stack.core.types.enumerated.MessageSecurityMode;
-import org.eclipse.milo.opcua.stack.core.types.structured.DataChangeFilter;
-import org.eclipse.milo.opcua.stack.core.types.structured.EndpointDescription;
-import org.eclipse.milo.opcua.stack.core.util.EndpointUtil;
-import org.eclipse.milo.opcua.stack.core.util.SelfSignedCertificateBuilder;
-import org.eclipse.milo.opcua.stack.core.util.SelfSignedCertificateGenerator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import static org.eclipse.milo.opcua.stack.core.types.builtin.unsigned.Unsigned.uint;
-
 /**
- * Keeps one Milo client and one subscription with all configured monitored items alive.
+ * Keeps one Milo client and one subscription with all configured monitored items alive: the reconnect state machine.
+ * Who the client is ({@link ClientIdentity}), which endpoint it opens ({@link EndpointSelector}) and what it
+ * monitors ({@link MonitoredItems}) are their own classes.
  *
  * <p>All state changes run on one scheduler thread ({@link #tick}), so connect, re-create and stop
  * never race. Milo's own session state machine reconnects a lost session and tries to transfer the
@@ -50,7 +34,8 @@ import static org.eclipse.milo.opcua.stack.core.types.builtin.unsigned.Unsigned.
  * namespace table. If the first connect fails, or a re-create fails, the tick retries with
  * exponential backoff and one WARN per attempt. While the session is down the tick probes the server every
  * second and replaces the client once the server answers but Milo still waits ({@link ReachabilityProbe}).
- * Session losses and recoveries go to {@link ConnectionGapEvents}.
+ * Session losses and recoveries go to {@link ConnectionGapEvents}, the connection state to the context's
+ * {@link OpcUaConnections}.
  */
 final class SubscriptionSupervisor {
 
@@ -62,15 +47,18 @@ final class SubscriptionSupervisor {
     private static final Logger LOG = LoggerFactory.getLogger(SubscriptionSupervisor.class);
     private static final long TICK_MILLIS = 250;
     private static final long PROBE_INTERVAL_MILLIS = 1_000;
+    private static final long REQUEST_TIMEOUT_MILLIS = 30_000;
     /** Head start of Milo's own reconnect once the server answers again (see {@link ReachabilityProbe}). */
     private static final Duration RECONNECT_GRACE = Duration.ofSeconds(4);
-    /** Failed monitored items are listed one per line up to this many, then summarised. */
-    private static final int MAX_ITEM_WARNINGS = 50;
 
     private final String id;
     private final OpcUaSubscriptionConfig config;
     private final DataSink sink;
     private final ConnectionGapEvents gaps;
+    private final OpcUaConnections connections;
+    private final ClientIdentity identity;
+    private final EndpointSelector endpoints;
+    private final MonitoredItems monitoredItems;
     private final ReachabilityProbe probe;
     private final ScheduledExecutorService scheduler;
 
@@ -78,7 +66,7 @@ final class SubscriptionSupervisor {
     private volatile OpcUaClient client;
     // touched only on the scheduler thread
     private OpcUaSubscription subscription;
-    private int failedAttempts;
+    private final Backoff backoff;
     private volatile long nextAttemptAt; // also reset by Milo callbacks to retry at once
     private volatile boolean stopped;
 
@@ -87,11 +75,17 @@ final class SubscriptionSupervisor {
     private volatile boolean connected;
     private volatile boolean recreateRequested;
 
-    SubscriptionSupervisor(String id, OpcUaSubscriptionConfig config, DataSink sink, ConnectionGapEvents gaps) {
+    SubscriptionSupervisor(String id, OpcUaSubscriptionConfig config, DataSink sink, ConnectionGapEvents gaps,
+                           OpcUaConnections connections) {
         this.id = id;
         this.config = config;
         this.sink = sink;
         this.gaps = gaps;
+        this.connections = connections;
+        this.identity = new ClientIdentity(config.username(), config.password(), config.securityPolicy());
+        this.endpoints = new EndpointSelector(config.endpointUrl(), config.securityPolicy());
+        this.monitoredItems = new MonitoredItems(id, config);
+        this.backoff = new Backoff(config.reconnectMin().toMillis(), config.reconnectMax().toMillis());
         this.probe = new ReachabilityProbe(config.endpointUrl(), RECONNECT_GRACE);
         this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "opcua-subscription-" + id);
@@ -101,7 +95,7 @@ final class SubscriptionSupervisor {
     }
 
     void start() {
-        OpcUaConnectionRegistry.set(id, false);
+        connections.set(id, false);
         scheduler.scheduleWithFixedDelay(this::tick, 0, TICK_MILLIS, TimeUnit.MILLISECONDS);
     }
 
@@ -125,7 +119,7 @@ final class SubscriptionSupervisor {
             LOG.warn("[{}] OPC-UA client did not stop cleanly: {}", id, e.toString());
         }
         scheduler.shutdownNow();
-        OpcUaConnectionRegistry.remove(id);
+        connections.remove(id);
     }
 
     private void tick() {
@@ -155,43 +149,31 @@ final class SubscriptionSupervisor {
             }
             setConnected(true);
             gaps.valuesFlowing();
-            failedAttempts = 0;
+            backoff.succeeded();
         } catch (Exception e) {
             setConnected(false);
             if (client != null && !sessionActive) {
                 // a connect failed: start over with a fresh client next time
                 disconnectClient(false);
             }
-            backoff("cannot subscribe to " + config.endpointUrl(), e);
+            retryLater("cannot subscribe to " + config.endpointUrl(), e);
         } catch (Throwable t) {
             // never let the scheduled task die silently: it is the only thing that reconnects
             LOG.error("[{}] unexpected error in OPC-UA supervisor", id, t);
         }
     }
 
-    private void backoff(String what, Exception cause) {
-        long delay = Math.min(config.reconnectMax().toMillis(),
-                config.reconnectMin().toMillis() << Math.min(failedAttempts, 20));
-        failedAttempts++;
-        nextAttemptAt = System.currentTimeMillis() + delay;
-        LOG.warn("[{}] {} (attempt {}: {}), next check in {} ms", id, what, failedAttempts, rootMessage(cause), delay);
+    private void retryLater(String what, Exception cause) {
+        long now = System.currentTimeMillis();
+        backoff.failed(now);
+        long delay = backoff.waitMs(now);
+        nextAttemptAt = now + delay;
+        LOG.warn("[{}] {} (attempt {}: {}), next check in {} ms", id, what, backoff.failures(), rootMessage(cause), delay);
     }
 
     private void connect() throws Exception {
-        OpcUaClient created = OpcUaClient.create(config.endpointUrl(), this::selectEndpoint,
-                transport -> { },
-                builder -> {
-                    builder.setApplicationName(LocalizedText.english("factory-hub opcua-subscription"))
-                            .setApplicationUri("urn:factory-hub:hub:opcua-subscription")
-                            .setProductUri("urn:factory-hub")
-                            .setRequestTimeout(uint(30_000))
-                            .setIdentityProvider(config.username() == null
-                                    ? new AnonymousProvider()
-                                    : new UsernameProvider(config.username(), config.password()));
-                    clientCertificate().ifPresent(kc -> builder.setKeyPair(kc.keyPair())
-                            .setCertificate(kc.certificate())
-                            .setCertificateChain(new X509Certificate[] {kc.certificate()}));
-                });
+        OpcUaClient created = OpcUaClient.create(config.endpointUrl(), endpoints::select, transport -> { },
+                builder -> identity.applyTo(builder.setRequestTimeout(uint(REQUEST_TIMEOUT_MILLIS))));
         created.addSessionActivityListener(new SessionActivityListener() {
             @Override
             public void onSessionActive(UaSession session) {
@@ -211,7 +193,7 @@ final class SubscriptionSupervisor {
                 sessionActive = false;
                 connected = false;
                 if (!stopped) { // our own disconnect on stop is not news
-                    OpcUaConnectionRegistry.set(id, false);
+                    connections.set(id, false);
                     LOG.warn("[{}] OPC-UA session to {} lost", id, config.endpointUrl());
                     gaps.sessionLost();
                 }
@@ -223,38 +205,6 @@ final class SubscriptionSupervisor {
         LOG.info("[{}] connected to {}", id, config.endpointUrl());
     }
 
-    private Optional<EndpointDescription> selectEndpoint(List<EndpointDescription> endpoints) {
-        String policyUri = SecurityPolicy.valueOf(config.securityPolicy()).getUri();
-        return endpoints.stream()
-                .filter(e -> policyUri.equals(e.getSecurityPolicyUri()))
-                .filter(e -> SecurityPolicy.None.getUri().equals(policyUri)
-                        || e.getSecurityMode() == MessageSecurityMode.SignAndEncrypt)
-                .findFirst()
-                // servers often advertise a host name the client cannot resolve: keep the configured one
-                .map(e -> EndpointUtil.updateUrl(e, EndpointUtil.getHost(config.endpointUrl()),
-                        EndpointUtil.getPort(config.endpointUrl())));
-    }
-
-    private record KeyAndCertificate(KeyPair keyPair, X509Certificate certificate) {
-    }
-
-    /** Secured policies need a client certificate; an ephemeral self-signed one the server must trust. */
-    private Optional<KeyAndCertificate> clientCertificate() {
-        if ("None".equals(config.securityPolicy())) {
-            return Optional.empty();
-        }
-        try {
-            KeyPair keyPair = SelfSignedCertificateGenerator.generateRsaKeyPair(2048);
-            X509Certificate certificate = new SelfSignedCertificateBuilder(keyPair)
-                    .setCommonName("factory-hub opcua-subscription")
-                    .setApplicationUri("urn:factory-hub:hub:opcua-subscription")
-                    .build();
-            return Optional.of(new KeyAndCertificate(keyPair, certificate));
-        } catch (Exception e) {
-            throw new IllegalStateException("cannot create a client certificate", e);
-        }
-    }
-
     private void createSubscription() throws Exception {
         OpcUaSubscription previous = subscription;
         subscription = null;
@@ -262,80 +212,23 @@ final class SubscriptionSupervisor {
             // still known to the server (e.g. re-create after a Bad status): do not leak it
             previous.deleteAsync();
         }
-        NamespaceTable namespaces = client.readNamespaceTable();
+        MonitoredItems.Resolved items = monitoredItems.resolve(client.readNamespaceTable());
         OpcUaSubscription created = new OpcUaSubscription(client, config.publishingInterval());
         created.setSubscriptionListener(new Listener());
-        List<OpcUaMonitoredItem> items = new ArrayList<>(config.nodeIds().size());
-        int unresolved = 0;
-        for (int i = 0; i < config.nodeIds().size(); i++) {
-            String configured = config.nodeIds().get(i);
-            Optional<NodeId> nodeId = resolve(configured, namespaces);
-            if (nodeId.isEmpty()) {
-                if (unresolved++ < MAX_ITEM_WARNINGS) {
-                    LOG.warn("[{}] node id {} cannot be resolved on {} (unknown namespace)", id, configured,
-                            config.endpointUrl());
-                }
-                continue;
-            }
-            OpcUaMonitoredItem item = OpcUaMonitoredItem.newDataItem(nodeId.get());
-            item.setSamplingInterval(config.samplingInterval());
-            item.setQueueSize(uint(config.queueSize()));
-            item.setDiscardOldest(true);
-            if (config.absoluteDeadband() > 0) {
-                item.setFilter(new DataChangeFilter(DataChangeTrigger.StatusValue,
-                        uint(DeadbandType.Absolute.getValue()), config.absoluteDeadband()));
-            }
-            item.setUserObject(i);
-            items.add(item);
-        }
         created.create();
         subscription = created;
-        created.addMonitoredItems(items);
-        List<MonitoredItemServiceOperationResult> results;
         try {
-            results = created.createMonitoredItems();
-            for (MonitoredItemServiceOperationResult result : results) {
-                if (!result.serviceResult().isGood()) {
-                    throw new IllegalStateException("CreateMonitoredItems failed: " + result.serviceResult());
-                }
-            }
+            monitoredItems.createOn(created, items);
         } catch (RuntimeException e) {
             // the subscription exists but is incomplete: the next attempt must replace it, not keep it
             recreateRequested = true;
             throw e;
         }
-        int failed = 0;
-        for (MonitoredItemServiceOperationResult result : results) {
-            StatusCode status = result.operationResult().orElse(StatusCode.GOOD);
-            if (!status.isGood() && failed++ < MAX_ITEM_WARNINGS) {
-                int index = (Integer) result.monitoredItem().getUserObject().orElseThrow();
-                LOG.warn("[{}] server {} rejected node id {}: {}", id, config.endpointUrl(),
-                        config.nodeIds().get(index), status);
-            }
-        }
-        int good = results.size() - failed;
-        if (failed + unresolved > 0) {
-            LOG.warn("[{}] {} of {} node ids are not monitored ({} rejected by the server, {} unresolved)",
-                    id, failed + unresolved, config.nodeIds().size(), failed, unresolved);
-        }
-        LOG.info("[{}] subscription {} on {}: {} monitored items (sampling {} ms, publishing {} ms, queue {} per item, "
-                        + "revised by the server to {})", id,
-                created.getSubscriptionId().map(Object::toString).orElse("?"), config.endpointUrl(), good,
-                config.samplingInterval(), created.getRevisedPublishingInterval().orElse(null), config.queueSize(),
-                items.isEmpty() ? null : items.get(0).getRevisedQueueSize().orElse(null));
-    }
-
-    private static Optional<NodeId> resolve(String configured, NamespaceTable namespaces) {
-        try {
-            return ExpandedNodeId.parse(configured).toNodeId(namespaces);
-        } catch (RuntimeException e) {
-            return Optional.empty();
-        }
     }
 
     private void setConnected(boolean value) {
         connected = value;
-        OpcUaConnectionRegistry.set(id, value);
+        connections.set(id, value);
     }
 
     /**
@@ -378,8 +271,8 @@ final class SubscriptionSupervisor {
         @Override
         public void onDataReceived(OpcUaSubscription sub, List<OpcUaMonitoredItem> items, List<DataValue> values) {
             for (int i = 0; i < items.size(); i++) {
-                Object index = items.get(i).getUserObject().orElse(null);
-                if (index instanceof Integer nodeIndex) {
+                Integer nodeIndex = MonitoredItems.nodeIndex(items.get(i));
+                if (nodeIndex != null) {
                     sink.onDataChange(nodeIndex, values.get(i));
                 }
             }

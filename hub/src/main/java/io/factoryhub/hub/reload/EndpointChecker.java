@@ -46,7 +46,7 @@ final class EndpointChecker {
     }
 
     /** Query options only: path parts may hold property placeholders the catalog cannot parse. */
-    private static Map<String, String> queryOptions(String uri) {
+    static Map<String, String> queryOptions(String uri) {
         Map<String, String> options = new LinkedHashMap<>();
         int question = uri.indexOf('?');
         if (question < 0) {

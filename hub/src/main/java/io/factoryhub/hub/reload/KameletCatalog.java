@@ -5,24 +5,19 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import org.snakeyaml.engine.v2.api.Load;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 
 /**
  * The kamelets a Pipe may bind: {@code <name>.kamelet.yaml} in the kamelets folder, then on the classpath
  * under {@code kamelets/} (where Apache's catalog jar keeps them). Read fresh each time: a kamelet file
- * dropped in while the hub runs is seen by the next validation.
+ * dropped in or edited while the hub runs is seen by the next validation and translation.
  */
 public final class KameletCatalog {
 
-    /** What a Pipe needs to know of a kamelet: its declared and its required properties. */
-    public record Definition(String name, Set<String> properties, Set<String> required) {
-    }
+    private static final String SUFFIX = ".kamelet.yaml";
 
     private final Path kameletsDir;
 
@@ -30,16 +25,16 @@ public final class KameletCatalog {
         this.kameletsDir = kameletsDir;
     }
 
-    public Optional<Definition> find(String name) {
-        Path file = kameletsDir.resolve(name + ".kamelet.yaml");
+    public Optional<Kamelet> find(String name) {
+        Path file = kameletsDir.resolve(name + SUFFIX);
         try {
             if (Files.isRegularFile(file)) {
                 try (InputStream in = Files.newInputStream(file)) {
-                    return Optional.of(parse(name, in));
+                    return Optional.of(parse(name, in, file.toString()));
                 }
             }
-            try (InputStream in = KameletCatalog.class.getClassLoader().getResourceAsStream("kamelets/" + name + ".kamelet.yaml")) {
-                return in == null ? Optional.empty() : Optional.of(parse(name, in));
+            try (InputStream in = KameletCatalog.class.getClassLoader().getResourceAsStream("kamelets/" + name + SUFFIX)) {
+                return in == null ? Optional.empty() : Optional.of(parse(name, in, "classpath:kamelets/" + name + SUFFIX));
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read kamelet " + name, e);
@@ -50,23 +45,26 @@ public final class KameletCatalog {
         return kameletsDir;
     }
 
-    @SuppressWarnings("unchecked")
-    private static Definition parse(String name, InputStream in) {
+    /** The kamelet a file of the kamelets folder holds, by its name; null for other files. */
+    public static String nameOf(Path file) {
+        String fileName = file.getFileName().toString();
+        return fileName.endsWith(SUFFIX) ? fileName.substring(0, fileName.length() - SUFFIX.length()) : null;
+    }
+
+    private static Kamelet parse(String name, InputStream in, String location) {
         Object root = new Load(LoadSettings.builder().build()).loadFromInputStream(in);
-        Map<String, Object> definition = (Map<String, Object>) path(root, "spec", "definition");
-        Set<String> properties = new LinkedHashSet<>();
-        Set<String> required = new LinkedHashSet<>();
-        if (definition != null) {
-            Object props = definition.get("properties");
-            if (props instanceof Map<?, ?> map) {
-                map.keySet().forEach(key -> properties.add(key.toString()));
-            }
-            Object req = definition.get("required");
-            if (req instanceof List<?> list) {
-                list.forEach(item -> required.add(item.toString()));
-            }
-        }
-        return new Definition(name, properties, required);
+        return new Kamelet(name, text(root, "metadata", "labels", "camel.apache.org/kamelet.type"),
+                map(root, "spec", "definition"), map(root, "spec", "template"), location);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> map(Object root, String... keys) {
+        return path(root, keys) instanceof Map<?, ?> map ? (Map<String, Object>) map : Map.of();
+    }
+
+    private static String text(Object root, String... keys) {
+        Object value = path(root, keys);
+        return value == null ? null : value.toString();
     }
 
     private static Object path(Object node, String... keys) {

@@ -1,40 +1,29 @@
 package io.factoryhub.hub.reload;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.FileTime;
-import java.util.HashMap;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
+import java.util.Objects;
 import java.util.stream.Stream;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * Polls routes/ and connectors/ for added, changed and removed YAML files and hands them to the loader.
- * Polling (not WatchService) because editors save in many ways (rename, truncate+write) and network/bind
- * mounts often deliver no events; one stat per file per interval is cheap.
+ * Polls routes/ and connectors/ for added, changed and removed YAML files and hands them to the loader, and the
+ * kamelets folder for kamelets that change (the files using them are reloaded). See {@link FileStamps} for why polling.
  */
 public final class RouteDirectoryWatcher implements AutoCloseable {
 
-    private static final Logger LOG = LoggerFactory.getLogger(RouteDirectoryWatcher.class);
-
     private final List<Path> directories;
+    private final Path kameletsDir;
     private final RouteFileLoader loader;
     private final long intervalMillis;
-    private final Map<Path, FileTime> seen = new HashMap<>();
-    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread thread = new Thread(r, "route-file-watcher");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private final FileStamps files = new FileStamps();
+    private final FileStamps kamelets = new FileStamps();
+    private boolean kameletsSeen;
+    private Polling polling;
 
-    public RouteDirectoryWatcher(List<Path> directories, RouteFileLoader loader, long intervalMillis) {
+    public RouteDirectoryWatcher(List<Path> directories, Path kameletsDir, RouteFileLoader loader, long intervalMillis) {
         this.directories = directories;
+        this.kameletsDir = kameletsDir;
         this.loader = loader;
         this.intervalMillis = intervalMillis;
     }
@@ -42,64 +31,34 @@ public final class RouteDirectoryWatcher implements AutoCloseable {
     /** Loads every file now, then keeps watching. */
     public void start() {
         scan();
-        scheduler.scheduleWithFixedDelay(this::scanSafely, intervalMillis, intervalMillis, TimeUnit.MILLISECONDS);
+        polling = Polling.every(intervalMillis, "route-file-watcher", this::scan);
     }
 
     /** One pass: load new or changed files, unload removed ones. Package-visible for tests. */
     synchronized void scan() {
-        // LinkedHashMap: directories in the order given (routes/ before connectors/), files sorted within each
-        Map<Path, FileTime> current = new java.util.LinkedHashMap<>();
-        for (Path directory : directories) {
-            listYaml(directory).forEach(file -> current.put(file, modified(file)));
-        }
-        for (Path gone : Map.copyOf(seen).keySet()) {
-            if (!current.containsKey(gone)) {
-                seen.remove(gone);
-                loader.unload(gone);
-            }
-        }
-        current.entrySet().forEach(entry -> {
-            if (!entry.getValue().equals(seen.get(entry.getKey()))) {
-                seen.put(entry.getKey(), entry.getValue());
-                loader.load(entry.getKey());
-            }
-        });
+        scanKamelets();
+        // directories in the order given (routes/ before connectors/), files sorted within each
+        List<Path> current = new ArrayList<>();
+        directories.forEach(directory -> current.addAll(FileStamps.yamlFiles(directory)));
+        FileStamps.Changes changes = files.update(current);
+        changes.removed().forEach(loader::unload);
+        changes.changed().forEach(loader::load);
     }
 
-    private void scanSafely() {
-        try {
-            scan();
-        } catch (RuntimeException e) {
-            LOG.error("Scanning {} failed: {}", directories, e.getMessage(), e);
+    /** Kamelets first: a file edited together with the kamelet it uses is then loaded once, against the new one. */
+    private void scanKamelets() {
+        FileStamps.Changes changes = kamelets.update(FileStamps.yamlFiles(kameletsDir));
+        if (kameletsSeen) {
+            Stream.concat(changes.changed().stream(), changes.removed().stream())
+                    .map(KameletCatalog::nameOf).filter(Objects::nonNull).forEach(loader::kameletChanged);
         }
-    }
-
-    static List<Path> listYaml(Path directory) {
-        if (!Files.isDirectory(directory)) {
-            return List.of();
-        }
-        try (Stream<Path> files = Files.list(directory)) {
-            return files.filter(f -> f.getFileName().toString().endsWith(".yaml") || f.getFileName().toString().endsWith(".yml"))
-                    .filter(Files::isRegularFile)
-                    .map(Path::toAbsolutePath)
-                    .sorted()
-                    .toList();
-        } catch (IOException e) {
-            LOG.warn("Cannot list {}: {}", directory, e.getMessage());
-            return List.of();
-        }
-    }
-
-    private static FileTime modified(Path file) {
-        try {
-            return Files.getLastModifiedTime(file);
-        } catch (IOException e) {
-            return FileTime.fromMillis(0);
-        }
+        kameletsSeen = true;
     }
 
     @Override
     public void close() {
-        scheduler.shutdownNow();
+        if (polling != null) {
+            polling.close();
+        }
     }
 }

@@ -16,17 +16,21 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Route;
-import org.apache.camel.spi.Resource;
 import org.apache.camel.support.PluginHelper;
 import org.apache.camel.support.ResourceHelper;
+import org.snakeyaml.engine.v2.api.Dump;
+import org.snakeyaml.engine.v2.api.DumpSettings;
+import org.snakeyaml.engine.v2.api.Load;
+import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Loads each routes/ or connectors/ file on its own and swaps exactly that file's routes when it changes:
- * validate first, then stop and remove the file's routes (the Pipe's route and the kamelet routes it created),
- * then add the new version. If the new version fails to start, its leftovers are removed and the previous
- * version is put back, so a bad edit never takes down what ran before — unlike Camel's built-in reload.
+ * validate first, then stop and remove the file's routes (a Pipe's one route and its template beans, or the
+ * routes a route file and its kamelet URIs created), then add the new version. If the new version fails to start,
+ * its leftovers are removed and the previous version is put back, so a bad edit never takes down what ran before —
+ * unlike Camel's built-in reload. A kamelet edited while the hub runs reloads every file that uses it.
  */
 public final class RouteFileLoader {
 
@@ -37,21 +41,45 @@ public final class RouteFileLoader {
     private static final Logger LOG = LoggerFactory.getLogger(RouteFileLoader.class);
     private static final Pattern UNKNOWN_PARAMETER = Pattern.compile("Unknown parameters=\\[\\{(\\w+)=");
     private static final long STOP_TIMEOUT_SECONDS = 30;
+    // block style, and every shared step written out in full: a kamelet:sink inside a choice repeats what follows
+    private static final Dump ROUTES_YAML = new Dump(DumpSettings.builder().setDereferenceAliases(true).build());
 
     private final CamelContext context;
     private final RouteFileValidator validator;
+    private final PipeTranslator translator;
+    private final TemplateBeans templateBeans;
     private final Map<Path, LoadedFile> loaded = new ConcurrentHashMap<>();
 
-    private record LoadedFile(String content, Set<String> routeIds) {
+    private record LoadedFile(String content, Set<String> routeIds, List<PipeTranslator.TemplateBean> beans, Set<String> kamelets) {
     }
 
     public RouteFileLoader(CamelContext context, RouteFileValidator validator) {
         this.context = context;
         this.validator = validator;
+        this.translator = new PipeTranslator(validator.kamelets());
+        this.templateBeans = new TemplateBeans(context);
     }
 
     /** Loads or reloads a file; synchronized so two changes never interleave their swaps. */
     public synchronized Result load(Path file) {
+        return load(file, false);
+    }
+
+    /**
+     * Reloads every file that uses the kamelet, as if it had changed: Camel's kamelet component keeps a template it
+     * read, so that is dropped first for {@code kamelet:} URIs in route files.
+     */
+    public synchronized void kameletChanged(String kamelet) {
+        removeRouteTemplate(kamelet);
+        for (Map.Entry<Path, LoadedFile> entry : Map.copyOf(loaded).entrySet()) {
+            if (entry.getValue().kamelets().contains(kamelet)) {
+                LOG.info("Kamelet {} changed: reloading {}", kamelet, entry.getKey());
+                load(entry.getKey(), true);
+            }
+        }
+    }
+
+    private Result load(Path file, boolean force) {
         String content;
         try {
             content = Files.readString(file);
@@ -59,7 +87,7 @@ public final class RouteFileLoader {
             return refused(file, List.of(new ValidationProblem(file, 0, null, "cannot read: " + e.getMessage())));
         }
         LoadedFile previous = loaded.get(file);
-        if (previous != null && previous.content().equals(content)) {
+        if (!force && previous != null && previous.content().equals(content)) {
             return new Result(file, true, previous.routeIds(), List.of());
         }
         List<ValidationProblem> problems = validator.validate(file, content);
@@ -67,13 +95,13 @@ public final class RouteFileLoader {
             return refused(file, problems);
         }
         if (previous != null) {
-            removeRoutes(previous.routeIds());
+            remove(previous);
         }
         try {
-            Set<String> routeIds = addRoutes(file, content);
-            loaded.put(file, new LoadedFile(content, routeIds));
-            LOG.info("{} {}: routes {}", previous == null ? "Loaded" : "Reloaded", file, routeIds);
-            return new Result(file, true, routeIds, List.of());
+            LoadedFile added = addRoutes(file, content);
+            loaded.put(file, added);
+            LOG.info("{} {}: routes {}", previous == null ? "Loaded" : "Reloaded", file, added.routeIds());
+            return new Result(file, true, added.routeIds(), List.of());
         } catch (Exception e) {
             List<ValidationProblem> startProblems = List.of(describe(file, content, e));
             if (previous != null) {
@@ -87,7 +115,7 @@ public final class RouteFileLoader {
     public synchronized void unload(Path file) {
         LoadedFile previous = loaded.remove(file);
         if (previous != null) {
-            removeRoutes(previous.routeIds());
+            remove(previous);
             LOG.info("Removed {}: routes {} stopped", file, previous.routeIds());
         }
     }
@@ -96,24 +124,54 @@ public final class RouteFileLoader {
         return Set.copyOf(loaded.keySet());
     }
 
-    private Set<String> addRoutes(Path file, String content) throws Exception {
+    private LoadedFile addRoutes(Path file, String content) throws Exception {
         Set<String> before = routeIds();
-        String loadable = PipeRewriter.isPipe(content) ? PipeRewriter.rewrite(context, content) : content;
-        Resource resource = ResourceHelper.fromString("file:" + file.toAbsolutePath(), loadable);
+        List<Object> documents = new ArrayList<>();
+        new Load(LoadSettings.builder().build()).loadAllFromString(content).forEach(documents::add);
+        boolean pipes = !documents.isEmpty() && PipeDocument.asPipe(documents.get(0)).isPresent();
+        List<PipeTranslator.TemplateBean> beans = List.of();
+        Set<String> kamelets;
+        String loadable = content;
         try {
-            PluginHelper.getRoutesLoader(context).loadRoutes(resource);
+            if (pipes) {
+                PipeTranslator.Translation translation = translator.translate(documents);
+                beans = translation.beans();
+                kamelets = translation.kamelets();
+                templateBeans.bind(beans);
+                loadable = ROUTES_YAML.dumpToString(translation.routes());
+                LOG.debug("{} as a route:\n{}", file, loadable);
+            } else {
+                kamelets = KameletUris.in(documents);
+            }
+            PluginHelper.getRoutesLoader(context).loadRoutes(ResourceHelper.fromString("file:" + file.toAbsolutePath(), loadable));
         } catch (Exception e) {
             removeRoutes(added(before));
+            templateBeans.unbind(beans);
             throw e;
         }
-        return added(before);
+        return new LoadedFile(content, added(before), beans, kamelets);
+    }
+
+    private void remove(LoadedFile file) {
+        removeRoutes(file.routeIds());
+        templateBeans.unbind(file.beans());
+    }
+
+    private void removeRouteTemplate(String kamelet) {
+        if (context instanceof org.apache.camel.model.ModelCamelContext model) {
+            try {
+                model.removeRouteTemplateDefinitions(kamelet);
+            } catch (Exception e) {
+                LOG.warn("Could not drop the template of kamelet {}: {}", kamelet, e.getMessage());
+            }
+        }
     }
 
     private void restore(Path file, LoadedFile previous) {
         try {
-            Set<String> routeIds = addRoutes(file, previous.content());
-            loaded.put(file, new LoadedFile(previous.content(), routeIds));
-            LOG.warn("Kept the previous version of {} running: routes {}", file, routeIds);
+            LoadedFile restored = addRoutes(file, previous.content());
+            loaded.put(file, restored);
+            LOG.warn("Kept the previous version of {} running: routes {}", file, restored.routeIds());
         } catch (Exception e) {
             loaded.remove(file);
             LOG.error("The previous version of {} could not be restarted either: {}", file, e.getMessage());

@@ -18,20 +18,29 @@ import org.snakeyaml.engine.v2.nodes.ScalarNode;
 import org.snakeyaml.engine.v2.nodes.SequenceNode;
 
 /**
- * Checks a routes/ or connectors/ file before anything of it is loaded: YAML syntax, Pipe structure, kamelets
- * that exist, kamelet properties that are declared and complete, endpoint options the component knows.
- * Every problem names file, line and property.
+ * Checks a routes/ or connectors/ file before anything of it is loaded: YAML syntax; a route file against the Camel
+ * YAML DSL's JSON schema; a Pipe's structure, kamelets that exist and properties that satisfy each kamelet's
+ * JSON schema ({@link KameletProperties}); endpoint options the component knows. Every problem names file, line and
+ * property; reload and {@code validate} use this one class, so they say the same.
  */
 public final class RouteFileValidator {
 
+    private static final Set<String> PIPE_SPEC_KEYS = Set.of("source", "steps", "sink");
     private static final Set<String> ENDPOINT_KEYS = Set.of("from", "to", "wireTap", "enrich", "pollEnrich");
 
     private final KameletCatalog kamelets;
     private final EndpointChecker endpoints;
+    private final KameletProperties kameletProperties;
 
+    /** @param context resolves the hub's placeholders in property values, so it needs the hub's configuration */
     public RouteFileValidator(KameletCatalog kamelets, CamelContext context) {
         this.kamelets = kamelets;
         this.endpoints = new EndpointChecker(context);
+        this.kameletProperties = new KameletProperties(context);
+    }
+
+    public KameletCatalog kamelets() {
+        return kamelets;
     }
 
     public List<ValidationProblem> validate(Path file, String content) {
@@ -55,7 +64,11 @@ public final class RouteFileValidator {
             if (document instanceof MappingNode) {
                 validatePipe(file, document, problems);
             } else if (document instanceof SequenceNode) {
-                walkRoutes(file, document, problems);
+                List<ValidationProblem> schemaProblems = CamelYamlDslSchema.check(file, document);
+                problems.addAll(schemaProblems);
+                if (schemaProblems.isEmpty()) {
+                    walkRoutes(file, document, problems);
+                }
             } else {
                 problems.add(new ValidationProblem(file, YamlNodes.line(document), null,
                         "expected a list of routes or a Pipe (kind: Pipe)"));
@@ -66,14 +79,13 @@ public final class RouteFileValidator {
 
     private void validatePipe(Path file, Node pipe, List<ValidationProblem> problems) {
         String kind = YamlNodes.text(pipe, "kind").orElse(null);
-        if (!"Pipe".equals(kind) && !"KameletBinding".equals(kind)) {
+        if (!PipeDocument.KINDS.contains(kind)) {
             problems.add(new ValidationProblem(file, YamlNodes.line(pipe), "kind",
                     "expected 'Pipe', got '" + kind + "'"));
             return;
         }
         String apiVersion = YamlNodes.text(pipe, "apiVersion").orElse(null);
-        if (!"camel.apache.org/v1".equals(apiVersion) && !"camel.apache.org/v1alpha1".equals(apiVersion)) {
-            // Camel silently loads nothing from a Pipe with another apiVersion
+        if (!PipeDocument.API_VERSIONS.contains(apiVersion)) {
             problems.add(new ValidationProblem(file, YamlNodes.line(pipe), "apiVersion",
                     "expected 'camel.apache.org/v1', got '" + apiVersion + "'"));
         }
@@ -84,6 +96,16 @@ public final class RouteFileValidator {
         if (spec.isEmpty()) {
             problems.add(new ValidationProblem(file, YamlNodes.line(pipe), "spec", "missing"));
             return;
+        }
+        if (spec.get() instanceof MappingNode entries) {
+            for (NodeTuple entry : entries.getValue()) {
+                String key = entry.getKeyNode() instanceof ScalarNode scalar ? scalar.getValue() : "";
+                if (!PIPE_SPEC_KEYS.contains(key)) {
+                    // silently ignoring an errorHandler or replicas would promise what does not happen
+                    problems.add(new ValidationProblem(file, YamlNodes.line(entry.getKeyNode()), "spec." + key,
+                            "not supported by factory-hub (a Pipe has source, steps and sink; bad input goes to the dead-letter topic)"));
+                }
+            }
         }
         for (String part : List.of("source", "sink")) {
             Optional<Node> endpoint = YamlNodes.child(spec.get(), part);
@@ -108,13 +130,19 @@ public final class RouteFileValidator {
         if (ref.isPresent()) {
             Node nameNode = YamlNodes.child(ref.get(), "name").orElse(ref.get());
             String name = YamlNodes.text(ref.get(), "name").orElse(null);
+            String kind = YamlNodes.text(ref.get(), "kind").orElse("Kamelet");
+            if (!kind.equals("Kamelet")) {
+                problems.add(new ValidationProblem(file, YamlNodes.line(ref.get()), where + ".ref.kind",
+                        "'" + kind + "' is not supported: refer to a Kamelet, or give an endpoint uri"));
+                return;
+            }
             if (name == null) {
                 problems.add(new ValidationProblem(file, YamlNodes.line(ref.get()), where + ".ref.name", "missing kamelet name"));
                 return;
             }
             checkKameletProperties(file, where, name, YamlNodes.line(nameNode), properties, problems);
         } else if (uri.isPresent()) {
-            checkEndpoint(file, uri.get(), YamlNodes.line(endpoint), properties, problems);
+            checkEndpoint(file, uri.get(), endpoint, properties, problems);
         } else {
             problems.add(new ValidationProblem(file, YamlNodes.line(endpoint), where, "needs either ref (a kamelet) or uri"));
         }
@@ -122,23 +150,13 @@ public final class RouteFileValidator {
 
     private void checkKameletProperties(Path file, String where, String name, int line,
                                         Map<String, ScalarNode> properties, List<ValidationProblem> problems) {
-        Optional<KameletCatalog.Definition> definition = kamelets.find(name);
-        if (definition.isEmpty()) {
+        Optional<Kamelet> kamelet = kamelets.find(name);
+        if (kamelet.isEmpty()) {
             problems.add(new ValidationProblem(file, line, where + ".ref.name",
                     "unknown kamelet '" + name + "' (no " + name + ".kamelet.yaml in " + kamelets.directory() + " or on the classpath)"));
             return;
         }
-        for (Map.Entry<String, ScalarNode> property : properties.entrySet()) {
-            if (!definition.get().properties().contains(property.getKey())) {
-                problems.add(new ValidationProblem(file, YamlNodes.line(property.getValue()), property.getKey(),
-                        "unknown property of kamelet '" + name + "' (known: " + String.join(", ", definition.get().properties()) + ")"));
-            }
-        }
-        for (String required : definition.get().required()) {
-            if (!properties.containsKey(required)) {
-                problems.add(new ValidationProblem(file, line, required, "required by kamelet '" + name + "' but not set"));
-            }
-        }
+        problems.addAll(kameletProperties.check(file, line, kamelet.get(), properties));
     }
 
     /** Route files: every endpoint found anywhere in the tree is checked. */
@@ -150,27 +168,31 @@ public final class RouteFileValidator {
                 String key = tuple.getKeyNode() instanceof ScalarNode scalar ? scalar.getValue() : "";
                 Node value = tuple.getValueNode();
                 if (ENDPOINT_KEYS.contains(key) && value instanceof ScalarNode scalar) {
-                    checkEndpoint(file, scalar.getValue(), YamlNodes.line(scalar), Map.of(), problems);
+                    checkEndpoint(file, scalar.getValue(), scalar, Map.of(), problems);
                 } else if (ENDPOINT_KEYS.contains(key) && YamlNodes.text(value, "uri").isPresent()) {
                     Map<String, ScalarNode> parameters = scalarEntries(YamlNodes.child(value, "parameters").orElse(null));
-                    checkEndpoint(file, YamlNodes.text(value, "uri").get(), YamlNodes.line(value), parameters, problems);
+                    checkEndpoint(file, YamlNodes.text(value, "uri").get(), value, parameters, problems);
                 }
                 walkRoutes(file, value, problems);
             }
         }
     }
 
-    private void checkEndpoint(Path file, String uri, int line, Map<String, ScalarNode> parameters,
+    private void checkEndpoint(Path file, String uri, Node node, Map<String, ScalarNode> parameters,
                                List<ValidationProblem> problems) {
+        int line = YamlNodes.line(node);
         if (uri.startsWith("kamelet:")) {
             String name = uri.substring("kamelet:".length()).split("[/?]")[0];
             if (!name.equals("source") && !name.equals("sink")) {
-                checkKameletProperties(file, "uri", name, line, parameters, problems);
+                Map<String, ScalarNode> properties = new LinkedHashMap<>();
+                EndpointChecker.queryOptions(uri).forEach((key, value) -> properties.put(key, YamlNodes.scalarAt(value, node)));
+                properties.putAll(parameters);
+                checkKameletProperties(file, "uri", name, line, properties, problems);
             }
             return;
         }
         Map<String, String> values = new LinkedHashMap<>();
-        parameters.forEach((key, node) -> values.put(key, node.getValue()));
+        parameters.forEach((key, value) -> values.put(key, value.getValue()));
         for (EndpointChecker.Finding finding : endpoints.check(uri, values)) {
             ScalarNode at = finding.option() == null ? null : parameters.get(finding.option());
             problems.add(new ValidationProblem(file, at == null ? line : YamlNodes.line(at), finding.option(), finding.message()));

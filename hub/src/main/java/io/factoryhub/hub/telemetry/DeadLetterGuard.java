@@ -1,6 +1,5 @@
 package io.factoryhub.hub.telemetry;
 
-import io.factoryhub.hub.FactoryTopics;
 import java.util.Arrays;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
@@ -12,16 +11,28 @@ import org.apache.camel.Processor;
  */
 public class DeadLetterGuard implements Processor {
 
-    static final int MAX_PAYLOAD = FactoryTopics.DEADLETTER_MAX_BYTES - 64 * 1024;
+    /** Room left in the record for the headers (error, source, connector, lineage). */
+    static final int HEADER_ALLOWANCE = 64 * 1024;
+
+    private final int maxPayload;
+
+    /** @param maxRecordBytes the largest record the dead-letter topic takes ({@code factory.deadletter.max-record-bytes}) */
+    public DeadLetterGuard(int maxRecordBytes) {
+        if (maxRecordBytes <= HEADER_ALLOWANCE) {
+            throw new IllegalArgumentException("factory.deadletter.max-record-bytes must be more than " + HEADER_ALLOWANCE
+                    + ", not " + maxRecordBytes);
+        }
+        this.maxPayload = maxRecordBytes - HEADER_ALLOWANCE;
+    }
 
     @Override
     public void process(Exchange exchange) {
         Object body = exchange.getMessage().getBody();
         byte[] bytes = body instanceof byte[] raw ? raw : body instanceof String text ? text.getBytes(java.nio.charset.StandardCharsets.UTF_8) : null;
-        if (bytes != null && bytes.length > MAX_PAYLOAD) {
-            exchange.getMessage().setHeader("factory_payload_truncated", "true");
-            exchange.getMessage().setHeader("factory_payload_bytes", Integer.toString(bytes.length));
-            exchange.getMessage().setBody(Arrays.copyOf(bytes, MAX_PAYLOAD));
+        if (bytes != null && bytes.length > maxPayload) {
+            exchange.getMessage().setHeader(TelemetryHeaders.PAYLOAD_TRUNCATED, "true");
+            exchange.getMessage().setHeader(TelemetryHeaders.PAYLOAD_BYTES, Integer.toString(bytes.length));
+            exchange.getMessage().setBody(Arrays.copyOf(bytes, maxPayload));
         }
     }
 }

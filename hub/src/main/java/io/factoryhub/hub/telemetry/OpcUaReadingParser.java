@@ -1,5 +1,6 @@
 package io.factoryhub.hub.telemetry;
 
+import io.factoryhub.hub.opcua.OpcUaHeaders;
 import io.factoryhub.hub.opcua.OpcUaNodePath;
 import io.factoryhub.hub.opcua.OpcUaQuality;
 import java.util.Map;
@@ -15,17 +16,14 @@ import java.util.Optional;
  */
 final class OpcUaReadingParser implements ReadingParser {
 
-    static final String HEADER_SOURCE_TIME = "CamelOpcUaSourceTime";
-    static final String HEADER_QUALITY = "CamelOpcUaQuality";
-
     @Override
     public Reading parse(Object body, ReadingContext context) {
         Map<String, Object> headers = context.headers();
-        Object qualityHeader = headers.get(HEADER_QUALITY);
+        Object qualityHeader = headers.get(OpcUaHeaders.QUALITY);
         String quality = qualityHeader == null ? OpcUaQuality.GOOD.name() : qualityHeader.toString();
         Optional<OpcUaNodePath> path = OpcUaNodePath.of(context.address());
         ReadingContext.Defaults defaults = context.defaults();
-        Object sourceTime = headers.get(HEADER_SOURCE_TIME);
+        Object sourceTime = headers.get(OpcUaHeaders.SOURCE_TIME);
         return new Reading(
                 Values.required("machineId", Values.firstNonBlank(defaults.machineId(), path.map(OpcUaNodePath::machine).orElse(null))),
                 null,

@@ -18,7 +18,18 @@ public record ReadingContext(String address, java.util.Map<String, Object> heade
         if (address == null || address.isEmpty()) {
             return null;
         }
-        String[] parts = address.split("[/.]");
-        return parts[parts.length - 1];
+        int end = address.length();
+        while (end > 0 && isSeparator(address.charAt(end - 1))) {
+            end--;
+        }
+        int start = end;
+        while (start > 0 && !isSeparator(address.charAt(start - 1))) {
+            start--;
+        }
+        return start == end ? null : address.substring(start, end);
+    }
+
+    private static boolean isSeparator(char c) {
+        return c == '/' || c == '.';
     }
 }

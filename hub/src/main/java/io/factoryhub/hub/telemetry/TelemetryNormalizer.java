@@ -5,13 +5,14 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.Map;
-import java.util.UUID;
+import io.factoryhub.hub.support.EventIds;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
+import org.apache.camel.component.kafka.KafkaConstants;
 
 /**
  * The {@code telemetry-normalize-action} kamelet's processor: payload in any supported format in, the
@@ -21,8 +22,6 @@ import org.apache.camel.Processor;
  */
 public class TelemetryNormalizer implements Processor {
 
-    /** Kafka record key header understood by camel-kafka. */
-    static final String KAFKA_KEY = "kafka.KEY";
     static final String EVENT_TYPE = "io.factoryhub.telemetry.v1";
     /** Units of the tags every simulated and most real machines carry, used when nothing else names one. */
     private static final Map<String, String> WELL_KNOWN_UNITS = Map.of("vibration", "mm/s", "temperature", "degC");
@@ -35,7 +34,7 @@ public class TelemetryNormalizer implements Processor {
     static final int MAX_NAME_LENGTH = 256;
 
     private final Clock clock;
-    private final TelemetryEventWriter writer = new TelemetryEventWriter(MAPPER);
+    private final TelemetryEventWriter writer = new TelemetryEventWriter(MAPPER.getFactory());
     private String format;
     private String csvColumns;
     private String machineId;
@@ -70,16 +69,19 @@ public class TelemetryNormalizer implements Processor {
             reading = withUnit(reading, WELL_KNOWN_UNITS.get(reading.tag()));
         }
         checkNames(reading);
-        Instant ingestTime = clock.instant();
+        String ingestTime = IsoInstants.formatMillis(clock.instant());
         in.setBody(writer.write(reading, ingestTime, protocol == null ? format : protocol, address, connector));
-        in.setHeader(KAFKA_KEY, reading.machineId());
+        in.setHeader(KafkaConstants.KEY, reading.machineId());
         in.setHeader("ce_specversion", "1.0");
-        in.setHeader("ce_id", randomId());
+        in.setHeader("ce_id", EventIds.random());
         in.setHeader("ce_source", "/factory-hub/connectors/" + (connector == null ? "unnamed" : connector));
         in.setHeader("ce_type", EVENT_TYPE);
         in.setHeader("ce_subject", reading.machineId() + "/" + reading.tag());
-        in.setHeader("ce_time", ingestTime.toString());
+        in.setHeader("ce_time", ingestTime);
         in.setHeader("content-type", "application/json");
+        // the event's source object holds them now; each header is paid for in the buffer, the producer and the broker
+        in.removeHeader(TelemetryHeaders.SOURCE_PROTOCOL);
+        in.removeHeader(TelemetryHeaders.SOURCE_ADDRESS);
         countEvent(exchange.getContext());
     }
 
@@ -97,17 +99,6 @@ public class TelemetryNormalizer implements Processor {
                     .tag("connector", connector == null ? "unnamed" : connector).register(registry);
         }
         events.increment();
-    }
-
-    /**
-     * A random (version 4) UUID from ThreadLocalRandom: unique enough for a CloudEvents id, without
-     * UUID.randomUUID()'s shared SecureRandom on the per-message path.
-     */
-    private static String randomId() {
-        java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
-        long most = (random.nextLong() & ~0xF000L) | 0x4000L;
-        long least = (random.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
-        return new UUID(most, least).toString();
     }
 
     private void checkSize(Object body) {
@@ -143,7 +134,7 @@ public class TelemetryNormalizer implements Processor {
     private ReadingParser createParser() {
         String name = format == null ? "" : format.trim().toLowerCase(Locale.ROOT);
         return switch (name) {
-            case "json" -> new JsonReadingParser(MAPPER);
+            case "json" -> new JsonReadingParser(MAPPER.getFactory());
             case "csv" -> new CsvReadingParser(csvColumns);
             case "opcua" -> new OpcUaReadingParser();
             default -> throw new InvalidTelemetryException("unknown format '" + format + "' (supported: json, csv, opcua)");

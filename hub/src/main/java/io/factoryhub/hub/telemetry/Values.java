@@ -42,10 +42,10 @@ final class Values {
         }
         String trimmed = raw.trim();
         try {
-            if (trimmed.chars().allMatch(Character::isDigit)) {
+            if (Character.isDigit(trimmed.charAt(trimmed.length() - 1)) && trimmed.chars().allMatch(Character::isDigit)) {
                 return Instant.ofEpochMilli(Long.parseLong(trimmed));
             }
-            return Instant.parse(trimmed);
+            return IsoInstants.parse(trimmed);
         } catch (NumberFormatException | DateTimeParseException e) {
             throw new InvalidTelemetryException(field + " is neither ISO-8601 nor epoch milliseconds: '" + raw + "'");
         }

@@ -10,9 +10,9 @@ import io.factoryhub.hub.FactoryTopics;
 import io.factoryhub.hub.TopicReplication;
 import io.factoryhub.hub.config.HubConfig;
 import io.factoryhub.plant.kafka.EmbeddedKafka;
+import io.factoryhub.testkit.FreePorts;
+import io.factoryhub.testkit.Waits;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,10 +21,12 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -41,8 +43,9 @@ class StoreAndForwardTest {
     private static final String DEADLETTER = "buffer.deadletter";
     private static final String EVENTS = "buffer.events";
     private static final TopicReplication REPLICATION = TopicReplication.from(HubConfig.defaults());
+    private static final int MAX_RECORD_BYTES = HubConfig.defaults().getInt("factory.deadletter.max-record-bytes");
 
-    private final int kafkaPort = freePort();
+    private final int kafkaPort = FreePorts.next();
     private final List<AutoCloseable> open = new ArrayList<>();
     private Path dir;
 
@@ -111,7 +114,7 @@ class StoreAndForwardTest {
     void should_send_a_record_kafka_refuses_to_the_dead_letter_topic_and_go_on() throws Exception {
         startKafka();
         StoreAndForward buffer = buffer(64L * 1024 * 1024, dir());
-        // the telemetry topic takes Kafka's default 1 MB at most; the dead-letter topic takes 16 MiB
+        // the telemetry topic takes Kafka's default 1 MB at most; the dead-letter topic factory.deadletter.max-record-bytes
         byte[] tooLarge = new byte[1_200_000];
         assertNull(submit(buffer, new BufferedRecord(TOPIC, bytes("big"), tooLarge, List.of(), System.currentTimeMillis())));
         submitSequenced(buffer, 10, 0);
@@ -129,20 +132,22 @@ class StoreAndForwardTest {
     }
 
     private void startKafka() throws Exception {
-        EmbeddedKafka kafka = new EmbeddedKafka(dir().resolve("kafka"), kafkaPort, freePort(), 1, Map.of());
+        EmbeddedKafka kafka = new EmbeddedKafka(dir().resolve("kafka"), kafkaPort, FreePorts.next(), 1, Map.of());
         kafka.start();
         open.add(kafka);
-        FactoryTopics.ensure(bootstrap(), Map.of(TOPIC, 3, DEADLETTER, 1), REPLICATION);
+        FactoryTopics.ensure(bootstrap(), Map.of(TOPIC, FactoryTopics.Topic.of(3),
+                DEADLETTER, FactoryTopics.Topic.deadletter(MAX_RECORD_BYTES)), REPLICATION);
     }
 
     private StoreAndForward buffer(long maxBytes, Path bufferDir) throws IOException {
         BufferSettings settings = new BufferSettings(bufferDir, maxBytes, false, 500, 1024 * 1024,
-                BufferSettings.MAX_RECORD_BYTES, 3000, 5000, DEADLETTER, EVENTS, "factory-hub-test");
+                MAX_RECORD_BYTES, 3000, 5000, DEADLETTER, EVENTS, "factory-hub-test");
         Map<String, Object> producer = new HashMap<>();
         producer.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
         producer.put(ProducerConfig.LINGER_MS_CONFIG, 5);
         StoreAndForward buffer = StoreAndForward.open(settings, producer,
-                topic -> FactoryTopics.ensure(bootstrap(), Map.of(topic, 3), REPLICATION, settings.sendTimeoutMs()));
+                topic -> FactoryTopics.ensure(bootstrap(), Map.of(topic, FactoryTopics.Topic.of(3)), REPLICATION,
+                        settings.sendTimeoutMs()));
         open.add(buffer);
         return buffer;
     }
@@ -188,18 +193,16 @@ class StoreAndForwardTest {
         Map<String, List<Integer>> byKey = new HashMap<>();
         try (KafkaConsumer<String, byte[]> consumer = consumer()) {
             consumer.subscribe(List.of(topic));
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            int seen = 0;
-            while (seen < count && System.nanoTime() < deadline) {
+            Waits.within(Duration.ofSeconds(60), Waits.BACK_TO_BACK, () -> {
                 for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
                     if (record.value().length < 16) {
                         byKey.computeIfAbsent(record.key(), k -> new ArrayList<>()).add(Integer.parseInt(new String(record.value(), StandardCharsets.UTF_8)));
                     } else {
                         byKey.computeIfAbsent(record.key(), k -> new ArrayList<>()).add(record.value().length);
                     }
-                    seen++;
                 }
-            }
+                return byKey.values().stream().mapToInt(List::size).sum() >= count;
+            });
         }
         return byKey;
     }
@@ -208,22 +211,21 @@ class StoreAndForwardTest {
         List<String> values = new ArrayList<>();
         try (KafkaConsumer<String, byte[]> consumer = consumer()) {
             consumer.subscribe(List.of(topic));
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (values.size() < count && System.nanoTime() < deadline) {
+            Waits.within(Duration.ofSeconds(60), Waits.BACK_TO_BACK, () -> {
                 consumer.poll(Duration.ofMillis(500)).forEach(r -> values.add(new String(r.value(), StandardCharsets.UTF_8)));
-            }
+                return values.size() >= count;
+            });
         }
         return values;
     }
 
     private static ConsumerRecord<String, byte[]> pollOne(KafkaConsumer<String, byte[]> consumer) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (System.nanoTime() < deadline) {
-            for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
-                return record;
-            }
-        }
-        throw new AssertionError("no record within 60 s");
+        return Waits.atMost(Duration.ofSeconds(60)).pollInterval(Waits.BACK_TO_BACK).alias("a record")
+                .until(() -> first(consumer.poll(Duration.ofMillis(500))), Objects::nonNull);
+    }
+
+    private static ConsumerRecord<String, byte[]> first(ConsumerRecords<String, byte[]> records) {
+        return records.isEmpty() ? null : records.iterator().next();
     }
 
     private KafkaConsumer<String, byte[]> consumer() {
@@ -249,13 +251,5 @@ class StoreAndForwardTest {
 
     private static byte[] bytes(String text) {
         return text.getBytes(StandardCharsets.UTF_8);
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -1,6 +1,8 @@
 package io.factoryhub.hub.opcua;
 
+import io.factoryhub.testkit.Waits;
 import java.nio.file.Files;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -93,9 +95,7 @@ class OpcUaSubscriptionBenchmark {
         t0 = System.nanoTime();
         camel.start();
         OpcUaSubscriptionConsumer consumer = (OpcUaSubscriptionConsumer) camel.getRoute("bench").getConsumer();
-        while (!consumer.isConnected()) {
-            Thread.sleep(50);
-        }
+        Waits.atMost(Duration.ofMinutes(5)).until(consumer::isConnected);
         System.out.printf("subscription with %d items created in %d ms%n", items, (System.nanoTime() - t0) / 1_000_000);
 
         Thread.sleep(10_000); // warm-up

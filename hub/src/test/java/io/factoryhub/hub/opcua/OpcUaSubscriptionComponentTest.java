@@ -1,12 +1,11 @@
 package io.factoryhub.hub.opcua;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,13 +16,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.factoryhub.hub.support.MachineEventSender;
 import io.factoryhub.plant.opcua.OpcUaMachineServer;
+import io.factoryhub.testkit.FreePorts;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.camel.component.kafka.KafkaConstants;
 import org.apache.camel.CamelContext;
@@ -95,7 +94,7 @@ class OpcUaSubscriptionComponentTest {
     @BeforeAll
     void start() throws Exception {
         pki = Files.createTempDirectory("opcua-pki");
-        port = freePort();
+        port = FreePorts.next();
         server = new OpcUaMachineServer(port, pki, serverPaths());
         server.start();
 
@@ -128,7 +127,7 @@ class OpcUaSubscriptionComponentTest {
             }
         });
         camel.start();
-        await(Duration.ofSeconds(20), () -> consumer("small").isConnected() && consumer("bulk").isConnected()
+        await().atMost(Duration.ofSeconds(20)).until(() -> consumer("small").isConnected() && consumer("bulk").isConnected()
                 && consumer("queued-source").isConnected());
     }
 
@@ -149,7 +148,7 @@ class OpcUaSubscriptionComponentTest {
         server.setValue(VIBRATION, 3.25, sourceTime);
         server.setValue(TEMPERATURE, 47.5, sourceTime.plusMillis(1));
 
-        await(Duration.ofSeconds(10), () -> received.hasValue("ns=2;s=" + VIBRATION, 3.25)
+        await().atMost(Duration.ofSeconds(10)).until(() -> received.hasValue("ns=2;s=" + VIBRATION, 3.25)
                 && received.hasValue("nsu=urn:factory-hub:plant-simulator;s=" + TEMPERATURE, 47.5));
 
         Received vibration = find("ns=2;s=" + VIBRATION, 3.25);
@@ -167,14 +166,39 @@ class OpcUaSubscriptionComponentTest {
     }
 
     @Test
+    @Order(1)
+    void connectionStateIsPerCamelContext() throws Exception {
+        // consumer ids are <context>/<route>@<endpoint>
+        assertEquals(java.util.Set.of("small", "bulk", "queued-source"), OpcUaConnections.of(camel).snapshot().keySet()
+                .stream().map(id -> id.substring(id.indexOf('/') + 1, id.indexOf('@'))).collect(Collectors.toSet()));
+        assertTrue(OpcUaConnections.of(camel).allConnected());
+        int nobody = FreePorts.next();
+        try (CamelContext other = new DefaultCamelContext()) {
+            other.addRoutes(new RouteBuilder() {
+                @Override
+                public void configure() {
+                    from("opcua-subscription:opc.tcp://localhost:" + nobody + "?nodeIds=ns=2;s=" + VIBRATION
+                            + "&reconnectMin=200&reconnectMax=200").routeId("elsewhere").log("${body}");
+                }
+            });
+            other.start();
+            assertEquals(1, OpcUaConnections.of(other).snapshot().size());
+            assertFalse(OpcUaConnections.of(other).allConnected(), "nothing listens there");
+            assertTrue(OpcUaConnections.of(camel).allConnected(), "another context's consumer is not this one's");
+            assertEquals(3, OpcUaConnections.of(camel).snapshot().size());
+        }
+        assertTrue(OpcUaConnections.of(new DefaultCamelContext()).snapshot().isEmpty(), "no component, no connections");
+    }
+
+    @Test
     @Order(2)
     void badStatusMapsToQualityBad() {
         server.setValue(VIBRATION, 1.5, Instant.now());
-        await(Duration.ofSeconds(10), () -> received.hasValue("ns=2;s=" + VIBRATION, 1.5));
+        await().atMost(Duration.ofSeconds(10)).until(() -> received.hasValue("ns=2;s=" + VIBRATION, 1.5));
 
         server.setStatus(VIBRATION, new StatusCode(StatusCodes.Bad_SensorFailure));
 
-        await(Duration.ofSeconds(10), () -> received.of("ns=2;s=" + VIBRATION).stream()
+        await().atMost(Duration.ofSeconds(10)).until(() -> received.of("ns=2;s=" + VIBRATION).stream()
                 .anyMatch(r -> "BAD".equals(r.quality())));
         Received bad = received.of("ns=2;s=" + VIBRATION).stream()
                 .filter(r -> "BAD".equals(r.quality())).findFirst().orElseThrow();
@@ -182,7 +206,7 @@ class OpcUaSubscriptionComponentTest {
 
         String temperature = "nsu=urn:factory-hub:plant-simulator;s=" + TEMPERATURE;
         server.setBadWithoutValue(TEMPERATURE, new StatusCode(StatusCodes.Bad_NotConnected));
-        await(Duration.ofSeconds(10), () -> received.of(temperature).stream()
+        await().atMost(Duration.ofSeconds(10)).until(() -> received.of(temperature).stream()
                 .anyMatch(r -> r.statusCode() == StatusCodes.Bad_NotConnected));
         Received withoutValue = received.of(temperature).stream()
                 .filter(r -> r.statusCode() == StatusCodes.Bad_NotConnected).findFirst().orElseThrow();
@@ -195,9 +219,9 @@ class OpcUaSubscriptionComponentTest {
     void countsValuesTheRouteFailedAsDropped() {
         assertEquals(0.0, dropped("small", "exchange-failed"));
         server.setValue(VIBRATION, FAILING, Instant.now());
-        await(Duration.ofSeconds(10), () -> dropped("small", "exchange-failed") == 1.0);
+        await().atMost(Duration.ofSeconds(10)).until(() -> dropped("small", "exchange-failed") == 1.0);
         server.setValue(VIBRATION, 2.5, Instant.now());
-        await(Duration.ofSeconds(10), () -> received.hasValue("ns=2;s=" + VIBRATION, 2.5));
+        await().atMost(Duration.ofSeconds(10)).until(() -> received.hasValue("ns=2;s=" + VIBRATION, 2.5));
         assertEquals(1.0, dropped("small", "exchange-failed"), "the next value is delivered, not dropped");
         assertEquals(0.0, dropped("small", "lane-full"));
     }
@@ -211,7 +235,7 @@ class OpcUaSubscriptionComponentTest {
             server.setValue(QUEUED, 100.0 + i, Instant.now());
             Thread.sleep(150);
         }
-        await(Duration.ofSeconds(10), () -> received.hasValue(node, 108.0));
+        await().atMost(Duration.ofSeconds(10)).until(() -> received.hasValue(node, 108.0));
         List<Received> values = received.of(node).stream().filter(r -> r.value() instanceof Double d && d > 100).toList();
         long overflowed = values.stream().filter(r -> new StatusCode(r.statusCode()).isOverflowSet()).count();
         assertTrue(values.size() < 8, "the server's queue of 2 dropped some of 8 changes: " + values);
@@ -227,7 +251,7 @@ class OpcUaSubscriptionComponentTest {
         for (int i = 0; i < BULK; i++) {
             server.setValue(bulkPaths.get(i), 1000.0 + i, now);
         }
-        await(Duration.ofSeconds(20), () -> IntStream.range(0, BULK)
+        await().atMost(Duration.ofSeconds(20)).until(() -> IntStream.range(0, BULK)
                 .allMatch(i -> received.hasValue("ns=2;s=" + bulkPaths.get(i), 1000.0 + i)));
         Received last = find("ns=2;s=" + bulkPaths.get(BULK - 1), 1000.0 + BULK - 1);
         assertEquals("temperature", last.tag());
@@ -239,14 +263,14 @@ class OpcUaSubscriptionComponentTest {
     @Order(4) // last: it replaces the server
     void resumesAfterServerRestartWithoutRestartingTheRoute() throws Exception {
         server.setValue(VIBRATION, 10.0, Instant.now());
-        await(Duration.ofSeconds(10), () -> received.hasValue("ns=2;s=" + VIBRATION, 10.0));
+        await().atMost(Duration.ofSeconds(10)).until(() -> received.hasValue("ns=2;s=" + VIBRATION, 10.0));
 
         machineEvents.clear();
         server.close();
-        await(Duration.ofSeconds(10), () -> !consumer("small").isConnected());
-        assertFalse(OpcUaConnectionRegistry.allConnected());
+        await().atMost(Duration.ofSeconds(10)).until(() -> !consumer("small").isConnected());
+        assertFalse(OpcUaConnections.of(camel).allConnected());
         // raised while the server is down: one per machine, 1 + 1,000 bulk machines + 1
-        await(Duration.ofSeconds(10), () -> events("connection-lost").size() == 1 + BULK / 2 + 1);
+        await().atMost(Duration.ofSeconds(10)).until(() -> events("connection-lost").size() == 1 + BULK / 2 + 1);
         JsonNode lost = events("connection-lost").stream()
                 .filter(e -> e.get("connector").asText().equals("small")).findFirst().orElseThrow();
         assertEquals("lathe-05", lost.get("machineId").asText());
@@ -257,14 +281,14 @@ class OpcUaSubscriptionComponentTest {
         server = new OpcUaMachineServer(port, pki, serverPaths());
         server.start();
 
-        await(Duration.ofSeconds(30), () -> consumer("small").isConnected() && consumer("bulk").isConnected());
+        await().atMost(Duration.ofSeconds(30)).until(() -> consumer("small").isConnected() && consumer("bulk").isConnected());
         server.setValue(VIBRATION, 11.0, Instant.now());
         server.setValue(bulkPaths.get(7), 77.0, Instant.now());
-        await(Duration.ofSeconds(10), () -> received.hasValue("ns=2;s=" + VIBRATION, 11.0)
+        await().atMost(Duration.ofSeconds(10)).until(() -> received.hasValue("ns=2;s=" + VIBRATION, 11.0)
                 && received.hasValue("ns=2;s=" + bulkPaths.get(7), 77.0));
         // the registry is told on the supervisor's next tick: on a loaded machine that may come after the first values
-        await(Duration.ofSeconds(10), OpcUaConnectionRegistry::allConnected);
-        await(Duration.ofSeconds(10), () -> events("connection-restored").size() == 1 + BULK / 2 + 1);
+        await().atMost(Duration.ofSeconds(10)).until(() -> OpcUaConnections.of(camel).allConnected());
+        await().atMost(Duration.ofSeconds(10)).until(() -> events("connection-restored").size() == 1 + BULK / 2 + 1);
         JsonNode restored = events("connection-restored").stream()
                 .filter(e -> e.get("connector").asText().equals("small")).findFirst().orElseThrow();
         assertEquals(lost.get("since"), restored.get("since"));
@@ -306,26 +330,5 @@ class OpcUaSubscriptionComponentTest {
 
     private OpcUaSubscriptionConsumer consumer(String routeId) {
         return (OpcUaSubscriptionConsumer) camel.getRoute(routeId).getConsumer();
-    }
-
-    private static void await(Duration timeout, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("condition not met within " + timeout);
-            }
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 }

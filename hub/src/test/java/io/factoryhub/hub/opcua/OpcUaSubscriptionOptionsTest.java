@@ -1,20 +1,19 @@
 package io.factoryhub.hub.opcua;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.BooleanSupplier;
 
 import io.factoryhub.plant.opcua.OpcUaMachineServer;
+import io.factoryhub.testkit.FreePorts;
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.impl.DefaultCamelContext;
@@ -45,7 +44,7 @@ class OpcUaSubscriptionOptionsTest {
 
     @Test
     void connectsWhenTheServerComesUpLaterAndAuthenticatesWithPassword() throws Exception {
-        int port = freePort();
+        int port = FreePorts.next();
         startRoute("opcua-subscription:opc.tcp://localhost:" + port + "?nodeIds=" + NODE
                 + "&samplingInterval=100&publishingInterval=100&username=operator&password=secret"
                 + "&reconnectMin=200&reconnectMax=800");
@@ -55,14 +54,14 @@ class OpcUaSubscriptionOptionsTest {
         server = new OpcUaMachineServer(port, Files.createTempDirectory("pki"), List.of(TAG),
                 Map.of("operator", "secret"));
         server.start();
-        await(Duration.ofSeconds(10), () -> consumer().isConnected());
+        await().atMost(Duration.ofSeconds(10)).until(() -> consumer().isConnected());
         server.setValue(TAG, 61.0, Instant.now());
-        await(Duration.ofSeconds(10), () -> values.contains(61.0));
+        await().atMost(Duration.ofSeconds(10)).until(() -> values.contains(61.0));
     }
 
     @Test
     void wrongPasswordNeverConnects() throws Exception {
-        int port = freePort();
+        int port = FreePorts.next();
         server = new OpcUaMachineServer(port, Files.createTempDirectory("pki"), List.of(TAG),
                 Map.of("operator", "secret"));
         server.start();
@@ -75,38 +74,38 @@ class OpcUaSubscriptionOptionsTest {
 
     @Test
     void absoluteDeadbandSuppressesSmallChanges() throws Exception {
-        server = new OpcUaMachineServer(freePort(), Files.createTempDirectory("pki"), List.of(TAG));
+        server = new OpcUaMachineServer(FreePorts.next(), Files.createTempDirectory("pki"), List.of(TAG));
         server.start();
         server.setValue(TAG, 10.0, Instant.now());
         startRoute("opcua-subscription:" + server.endpointUrl() + "?nodeIds=" + NODE
                 + "&samplingInterval=100&publishingInterval=100&deadband=1.0");
-        await(Duration.ofSeconds(10), () -> values.contains(10.0));
+        await().atMost(Duration.ofSeconds(10)).until(() -> values.contains(10.0));
 
         server.setValue(TAG, 10.5, Instant.now());
         Thread.sleep(500); // several sampling intervals: would have been reported without the deadband
         server.setValue(TAG, 12.0, Instant.now());
-        await(Duration.ofSeconds(10), () -> values.contains(12.0));
+        await().atMost(Duration.ofSeconds(10)).until(() -> values.contains(12.0));
         assertEquals(List.of(10.0, 12.0), values);
     }
 
     @Test
     void keepsTheSubscriptionAcrossAConnectionDrop() throws Exception {
-        server = new OpcUaMachineServer(freePort(), Files.createTempDirectory("pki"), List.of(TAG));
+        server = new OpcUaMachineServer(FreePorts.next(), Files.createTempDirectory("pki"), List.of(TAG));
         server.start();
         int serverPort = Integer.parseInt(server.endpointUrl().substring(server.endpointUrl().lastIndexOf(':') + 1));
         try (DroppingTcpProxy proxy = new DroppingTcpProxy(serverPort)) {
             startRoute("opcua-subscription:opc.tcp://localhost:" + proxy.port() + "?nodeIds=" + NODE
                     + "&samplingInterval=100&publishingInterval=100&reconnectMin=200&reconnectMax=800");
-            await(Duration.ofSeconds(10), () -> consumer().isConnected());
+            await().atMost(Duration.ofSeconds(10)).until(() -> consumer().isConnected());
             long subscriptionId = consumer().subscriptionId();
             server.setValue(TAG, 1.0, Instant.now());
-            await(Duration.ofSeconds(10), () -> values.contains(1.0));
+            await().atMost(Duration.ofSeconds(10)).until(() -> values.contains(1.0));
 
             proxy.dropConnections(); // the server keeps session and subscription
-            await(Duration.ofSeconds(10), () -> !consumer().isConnected());
-            await(Duration.ofSeconds(20), () -> consumer().isConnected());
+            await().atMost(Duration.ofSeconds(10)).until(() -> !consumer().isConnected());
+            await().atMost(Duration.ofSeconds(20)).until(() -> consumer().isConnected());
             server.setValue(TAG, 2.0, Instant.now());
-            await(Duration.ofSeconds(10), () -> values.contains(2.0));
+            await().atMost(Duration.ofSeconds(10)).until(() -> values.contains(2.0));
             // Milo re-activated the session (or transferred the subscription): nothing was re-created
             assertEquals(subscriptionId, consumer().subscriptionId());
         }
@@ -125,21 +124,5 @@ class OpcUaSubscriptionOptionsTest {
 
     private OpcUaSubscriptionConsumer consumer() {
         return (OpcUaSubscriptionConsumer) camel.getRoute("r").getConsumer();
-    }
-
-    private static void await(Duration timeout, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("condition not met within " + timeout);
-            }
-            Thread.sleep(50);
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 }

@@ -3,6 +3,7 @@ package io.factoryhub.hub.reload;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.factoryhub.hub.config.HubConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,6 +18,11 @@ class RouteFileValidatorTest {
 
     private static final Path REPO = Path.of("..").toAbsolutePath().normalize();
     private static final DefaultCamelContext CONTEXT = new DefaultCamelContext();
+
+    static {
+        // values are checked resolved, with the hub's settings, as at reload
+        CONTEXT.getPropertiesComponent().setInitialProperties(HubConfig.defaults().asProperties());
+    }
     private final RouteFileValidator validator = new RouteFileValidator(new KameletCatalog(REPO.resolve("kamelets")), CONTEXT);
 
     @AfterAll
@@ -93,6 +99,82 @@ class RouteFileValidatorTest {
         ValidationProblem problem = single(validate("r.camel.yaml", "- route:\n    from:\n      uri: nosuch:thing\n      steps: []\n"));
         assertTrue(problem.message().contains("unknown component 'nosuch'"), problem.message());
         assertEquals(3, problem.line());
+    }
+
+    @Test
+    void should_refuse_a_value_outside_the_kamelets_enum_at_its_line() {
+        String pipe = pipe("mqtt5-source", "      brokerUrl: tcp://h:1\n      topic: a/b\n").replace("  sink:\n",
+                "  steps:\n    - ref: {kind: Kamelet, apiVersion: camel.apache.org/v1, name: telemetry-normalize-action}\n"
+                        + "      properties:\n        format: xml\n  sink:\n");
+        ValidationProblem problem = single(validate("x.pipe.yaml", pipe));
+        assertEquals("format", problem.property());
+        assertEquals(14, problem.line());
+        assertTrue(problem.message().contains("'xml'") && problem.message().contains("[\"json\", \"csv\", \"opcua\"]"), problem.message());
+    }
+
+    @Test
+    void should_refuse_a_value_of_the_wrong_type_and_accept_text_that_reads_as_the_type() {
+        ValidationProblem problem = single(validate("x.pipe.yaml",
+                pipe("mqtt5-source", "      brokerUrl: tcp://h:1\n      topic: a/b\n      qos: one\n")));
+        assertEquals("qos", problem.property());
+        assertEquals(11, problem.line());
+        assertTrue(problem.message().contains("'one'") && problem.message().contains("integer"), problem.message());
+        assertEquals(List.of(), validate("x.pipe.yaml",
+                pipe("mqtt5-source", "      brokerUrl: tcp://h:1\n      topic: a/b\n      qos: \"1\"\n      cleanStart: \"false\"\n")));
+    }
+
+    @Test
+    void should_check_a_value_resolved_from_the_hubs_settings() {
+        ValidationProblem problem = single(validate("x.pipe.yaml",
+                pipe("mqtt5-source", "      brokerUrl: tcp://h:1\n      topic: a/b\n      qos: \"{{factory.site}}\"\n")));
+        assertTrue(problem.message().contains("'plant-a'"), problem.message());
+        ValidationProblem unknown = single(validate("x.pipe.yaml",
+                pipe("mqtt5-source", "      brokerUrl: \"{{factory.mqtt.broker-uri}}\"\n      topic: a/b\n")));
+        assertEquals("brokerUrl", unknown.property());
+        assertTrue(unknown.message().contains("factory.mqtt.broker-uri"), unknown.message());
+    }
+
+    @Test
+    void should_recognise_a_pipe_from_the_parsed_document_not_its_text() {
+        ValidationProblem problem = single(validate("x.pipe.yaml",
+                pipe("mqtt5-source", "      brokerUrl: tcp://h:1\n      qoss: 1\n      topic: a/b\n").replace("kind: Pipe", "kind: \"Pipe\"")));
+        assertEquals("qoss", problem.property());
+    }
+
+    @Test
+    void should_check_kamelet_properties_given_in_a_kamelet_uri() {
+        ValidationProblem problem = single(validate("r.camel.yaml", "- route:\n    from:\n      uri: timer:t\n      steps:\n"
+                + "        - to: \"kamelet:telemetry-normalize-action?format=xml\"\n"));
+        assertEquals("format", problem.property());
+        assertEquals(5, problem.line());
+    }
+
+    @Test
+    void should_refuse_a_route_the_yaml_dsl_schema_refuses_at_its_line() {
+        String route = "- route:\n    id: r\n    from:\n      uri: timer:tick\n      steps:\n        - setHeader:\n"
+                + "            name: a\n            constant: b\n        - sentTo: log:x\n";
+        List<ValidationProblem> problems = validate("r.camel.yaml", route);
+        assertTrue(!problems.isEmpty(), "a misspelt EIP is refused");
+        assertTrue(problems.stream().anyMatch(p -> p.line() == 9 && p.message().contains("sentTo")), problems.toString());
+    }
+
+    @Test
+    void should_refuse_a_shared_subscription_without_group_or_filter() {
+        for (String topic : List.of("$share/hubs", "$share//a/b", "$share/h+/a")) {
+            ValidationProblem problem = single(validate("x.pipe.yaml", pipe("mqtt5-source", "      brokerUrl: tcp://h:1\n      topic: \"" + topic + "\"\n")));
+            assertEquals("topic", problem.property(), topic);
+            assertTrue(problem.message().contains("pattern") && problem.message().contains("shared subscription"), problem.message());
+        }
+        assertEquals(List.of(), validate("x.pipe.yaml", pipe("mqtt5-source", "      brokerUrl: tcp://h:1\n      topic: \"$share/hubs/plant-a/+/+\"\n")));
+        assertEquals(List.of(), validate("x.pipe.yaml", pipe("mqtt5-source", "      brokerUrl: tcp://h:1\n      topic: \"$SYS/broker/#\"\n")));
+    }
+
+    @Test
+    void should_refuse_pipe_features_the_hub_does_not_run() {
+        ValidationProblem problem = single(validate("x.pipe.yaml", pipe("mqtt5-source", "      brokerUrl: tcp://h:1\n      topic: a/b\n")
+                .replace("spec:\n", "spec:\n  errorHandler:\n    log: {}\n")));
+        assertEquals("spec.errorHandler", problem.property());
+        assertEquals(6, problem.line());
     }
 
     private static String pipe(String source, String properties) {

@@ -82,6 +82,33 @@ class TelemetryNormalizerTest {
     }
 
     @Test
+    void should_read_quoted_csv_fields_with_commas_and_embedded_quotes() throws Exception {
+        TelemetryNormalizer normalizer = normalizer("csv");
+        normalizer.setCsvColumns("machineId,deviceId,value,timestamp,line");
+        Exchange exchange = exchange(" mill-03 ,\"vib \"\"A\"\", left\", \"47.5\" ,1763805600123,\"hall B, line 2\"",
+                "mqtt", "iot-sensor/sw/temperature");
+        normalizer.process(exchange);
+        JsonNode event = body(exchange);
+        assertEquals("mill-03", event.get("machineId").asText(), "spaces around an unquoted field trimmed");
+        assertEquals("vib \"A\", left", event.get("deviceId").asText());
+        assertEquals(47.5, event.get("value").asDouble());
+        assertEquals("hall B, line 2", event.get("line").asText());
+        assertEquals(Instant.ofEpochMilli(1763805600123L).toString(), event.get("sourceTime").asText());
+        assertEquals("mill-03", exchange.getMessage().getHeader("kafka.KEY"));
+    }
+
+    @Test
+    void should_reject_bad_csv_lines_with_reason() {
+        assertRejected("csv", "\"mill-03,vib-1\",4.2,1763805600123", "CSV line has 3 columns, expected 4");
+        assertRejected("csv", "mill-03,vib-1,4.2,1763805600123,extra", "CSV line has 5 columns, expected 4");
+        assertRejected("csv", "mill-03,\"vib-1,4.2,1763805600123", "malformed CSV: Missing closing quote");
+        assertRejected("csv", "mill-03,\"vib\"-1,4.2,1763805600123", "malformed CSV");
+        assertRejected("csv", "mill-03,vib-1,4.2,1763805600123\nmill-04,vib-1,4.3,1763805600123", "2 lines, expected one");
+        assertRejected("csv", "  ", "empty CSV line");
+        assertRejected("csv", "mill-03,vib-1,\"\",1763805600123", "missing value");
+    }
+
+    @Test
     void should_map_opcua_node_path_source_time_and_quality() throws Exception {
         TelemetryNormalizer normalizer = normalizer("opcua");
         Exchange exchange = new DefaultExchange(context);
@@ -129,9 +156,26 @@ class TelemetryNormalizerTest {
         assertRejected("json", "{not json", "malformed JSON");
         assertRejected("json", "{\"machineId\":\"p\",\"value\":\"abc\"}", "value is not numeric");
         assertRejected("json", "{\"value\":1.0}", "missing machineId");
+        assertRejected("json", "[1, 2]", "JSON payload is not an object");
+        assertRejected("json", "{\"machineId\":\"p\",\"value\":", "malformed JSON");
+        assertRejected("json", "{\"machineId\":\"p\"}", "missing value");
+        assertRejected("json", "{\"machineId\":\"p\",\"value\":null}", "missing value");
+        assertRejected("json", "{\"machineId\":\"p\",\"value\":{\"v\":1}}", "value is not numeric: {\"v\":1}");
+        assertRejected("json", "{\"machineId\":\"p\",\"value\":1,\"timestamp\":\"2026-02-30T00:00:00Z\"}", "neither ISO-8601 nor epoch");
         assertRejected("csv", "mill-03,vib-1,4.2", "expected 4");
         assertRejected("csv", "mill-03,vib-1,high,1763805600123", "value is not numeric");
         assertRejected("xml", "<a/>", "unknown format 'xml'");
+    }
+
+    @Test
+    void should_skip_fields_it_does_not_know_and_take_a_value_given_as_text() throws Exception {
+        Exchange exchange = exchange("{\"extra\":{\"nested\":[1,{\"value\":9}]},\"machineId\":\"p-1\",\"value\":\"12.5\","
+                + "\"timestamp\":1763805600123,\"tag\":\"temperature\"}", "mqtt", "a/b/c");
+        normalizer("json").process(exchange);
+        JsonNode event = body(exchange);
+        assertEquals(12.5, event.get("value").asDouble());
+        assertEquals("temperature", event.get("tag").asText());
+        assertEquals(Instant.ofEpochMilli(1763805600123L), Instant.parse(event.get("sourceTime").asText()));
     }
 
     @Test

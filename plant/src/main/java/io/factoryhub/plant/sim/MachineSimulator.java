@@ -28,8 +28,8 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class MachineSimulator implements AutoCloseable {
 
     public static final long DEFAULT_INTERVAL_MS = 5000;
-    public static final double DEFAULT_SPIKE_PROBABILITY = 0.01;
-    public static final double DEFAULT_SPIKE_FACTOR = 5.0;
+    public static final double DEFAULT_SPIKE_PROBABILITY = SignalParameters.standard().spike().probability();
+    public static final double DEFAULT_SPIKE_FACTOR = SignalParameters.standard().spike().factor();
 
     private static final Logger LOG = LoggerFactory.getLogger(MachineSimulator.class);
     private static final long FAILURE_LOG_INTERVAL_MS = 10_000;
@@ -45,7 +45,7 @@ public final class MachineSimulator implements AutoCloseable {
     private long lastFailureLogMs;
     private long failuresSinceLog;
 
-    /** Default interval (5 s), 1 % spikes of 5x, system clock. */
+    /** Default interval (5 s), the signal of {@link SignalParameters#standard()}, system clock. */
     public MachineSimulator(List<SimulatedMachine> machines, Map<SimulatedMachine.Transport, ReadingSink> sinks) {
         this(machines, sinks, DEFAULT_INTERVAL_MS, DEFAULT_SPIKE_PROBABILITY, DEFAULT_SPIKE_FACTOR,
                 Clock.systemUTC(), new SplittableRandom());
@@ -55,8 +55,8 @@ public final class MachineSimulator implements AutoCloseable {
      * @param machines         the machines to simulate
      * @param sinks            one sink per transport; machines whose transport has none are skipped
      * @param intervalMs       time between two readings of one tag
-     * @param spikeProbability chance per reading of an injected spike
-     * @param spikeFactor      spike value = current value x this factor
+     * @param spikeProbability chance per reading of an injected spike (overrides the standard signal's)
+     * @param spikeFactor      spike value = current value x this factor (overrides the standard signal's)
      * @param clock            source of the readings' timestamps
      * @param random           the randomness (seed it for reproducible runs)
      */
@@ -70,6 +70,8 @@ public final class MachineSimulator implements AutoCloseable {
         this.intervalMs = intervalMs;
         this.clock = clock;
         this.random = random;
+        SignalParameters signal = SignalParameters.standard()
+                .withSpike(new SignalParameters.Spike(spikeProbability, spikeFactor));
         Set<SimulatedMachine.Transport> unserved = EnumSet.noneOf(SimulatedMachine.Transport.class);
         for (SimulatedMachine machine : machines) {
             ReadingSink sink = sinks.get(machine.transport());
@@ -78,7 +80,7 @@ public final class MachineSimulator implements AutoCloseable {
                 continue;
             }
             for (SimulatedMachine.Tag tag : SimulatedMachine.Tag.values()) {
-                sources.add(new Source(machine, tag, sink, new TagSignal(tag.baseline, spikeProbability, spikeFactor)));
+                sources.add(new Source(machine, tag, sink, TagSignal.of(signal, tag)));
             }
         }
         if (!unserved.isEmpty()) {
@@ -133,7 +135,7 @@ public final class MachineSimulator implements AutoCloseable {
             if (Thread.currentThread().isInterrupted()) {
                 return; // closing
             }
-            double value = source.signal.next(random);
+            double value = source.signal.next(random).value();
             Instant now = clock.instant();
             try {
                 source.sink.publish(source.machine, source.tag, value, now);

@@ -16,21 +16,21 @@ public record SimulatedMachine(String site, String line, String machineId, Trans
     /** The ways a simulated line reports: JSON over MQTT, Industrial-Edge CSV over MQTT, OPC-UA variables. */
     public enum Transport { MQTT_JSON, MQTT_CSV, OPCUA }
 
-    /** The two sensor tags every machine carries, with their units. */
+    /** The two sensor tags every machine carries, with their units; baselines from {@link SignalParameters}. */
     public enum Tag {
-        VIBRATION("vibration", "mm/s", "vib-1", 2.0),
-        TEMPERATURE("temperature", "degC", "temp-1", 45.0);
+        VIBRATION("vibration", "mm/s", "vib-1"),
+        TEMPERATURE("temperature", "degC", "temp-1");
 
         public final String tagName;
         public final String unit;
         public final String deviceId;
         public final double baseline;
 
-        Tag(String tagName, String unit, String deviceId, double baseline) {
+        Tag(String tagName, String unit, String deviceId) {
             this.tagName = tagName;
             this.unit = unit;
             this.deviceId = deviceId;
-            this.baseline = baseline;
+            this.baseline = SignalParameters.standard().baseline(tagName);
         }
     }
 

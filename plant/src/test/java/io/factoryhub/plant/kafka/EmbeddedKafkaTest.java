@@ -1,6 +1,7 @@
 package io.factoryhub.plant.kafka;
 
-import io.factoryhub.plant.TestPorts;
+import io.factoryhub.testkit.FreePorts;
+import io.factoryhub.testkit.Waits;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -33,8 +34,8 @@ class EmbeddedKafkaTest {
 
     @Test
     void recordSurvivesRestartOnSameLogDir() throws Exception {
-        int port = TestPorts.free();
-        int controllerPort = TestPorts.free();
+        int port = FreePorts.next();
+        int controllerPort = FreePorts.next();
         try (EmbeddedKafka kafka = new EmbeddedKafka(dir, port, controllerPort, 1, Map.of())) {
             kafka.start();
             kafka.createTopics(Map.of("readings", 2));
@@ -59,21 +60,15 @@ class EmbeddedKafkaTest {
     void failedStartLeavesNoNonDaemonThreads() throws Exception {
         Set<Thread> before = nonDaemonThreads();
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            EmbeddedKafka kafka = new EmbeddedKafka(dir, taken.getLocalPort(), TestPorts.free(), 2, Map.of());
+            EmbeddedKafka kafka = new EmbeddedKafka(dir, taken.getLocalPort(), FreePorts.next(), 2, Map.of());
             assertThrows(Throwable.class, kafka::start);
             kafka.close();
         }
-        long deadline = System.currentTimeMillis() + 10_000;
-        Set<Thread> leaked = new HashSet<>(nonDaemonThreads());
-        while (true) {
-            leaked = new HashSet<>(nonDaemonThreads());
+        Waits.atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
+            Set<Thread> leaked = new HashSet<>(nonDaemonThreads());
             leaked.removeAll(before);
-            if (leaked.isEmpty() || System.currentTimeMillis() > deadline) {
-                break;
-            }
-            Thread.sleep(100);
-        }
-        assertEquals(Set.of(), leaked.stream().map(Thread::getName).collect(Collectors.toSet()));
+            assertEquals(Set.of(), leaked.stream().map(Thread::getName).collect(Collectors.toSet()));
+        });
     }
 
     private static Set<Thread> nonDaemonThreads() {
@@ -91,12 +86,12 @@ class EmbeddedKafkaTest {
                 ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,
                 ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class))) {
             consumer.subscribe(List.of("readings"));
-            long deadline = System.currentTimeMillis() + 30_000;
-            while (seen.isEmpty() && System.currentTimeMillis() < deadline) {
+            Waits.within(Duration.ofSeconds(30), Waits.BACK_TO_BACK, () -> {
                 for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(500))) {
                     seen.add(r.key() + "=" + r.value());
                 }
-            }
+                return !seen.isEmpty();
+            });
         }
         return seen;
     }

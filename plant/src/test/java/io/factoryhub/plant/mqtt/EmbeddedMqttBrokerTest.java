@@ -1,6 +1,6 @@
 package io.factoryhub.plant.mqtt;
 
-import io.factoryhub.plant.TestPorts;
+import io.factoryhub.testkit.FreePorts;
 import org.eclipse.paho.mqttv5.client.MqttClient;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
@@ -29,7 +29,7 @@ class EmbeddedMqttBrokerTest {
     void persistentSessionAndQueuedMessagesSurviveRestart(EmbeddedMqttBroker.Kind kind) throws Exception {
         assumeTrue(kind != EmbeddedMqttBroker.Kind.MOSQUITTO || MosquittoBackend.executable() != null,
                 "mosquitto not installed");
-        int port = TestPorts.free();
+        int port = FreePorts.next();
         BlockingQueue<String> received = new LinkedBlockingQueue<>();
 
         try (EmbeddedMqttBroker broker = new EmbeddedMqttBroker(dir, port, kind)) {

@@ -1,23 +1,18 @@
 package io.factoryhub.plant.mqtt;
 
-import org.eclipse.paho.mqttv5.client.IMqttToken;
-import org.eclipse.paho.mqttv5.client.MqttActionListener;
+import io.factoryhub.testkit.WindowedMqttPublisher;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
-import org.eclipse.paho.mqttv5.client.MqttClientException;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
-import org.eclipse.paho.mqttv5.common.MqttException;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
-import org.eclipse.paho.mqttv5.common.packet.MqttConnAck;
 
 import java.util.Arrays;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * End-to-end MQTT 5 QoS 1 throughput: one async Paho publisher with many messages in flight and one
+ * End-to-end MQTT 5 QoS 1 throughput: one {@link WindowedMqttPublisher} with many messages in flight and one
  * Paho subscriber with a persistent session, on loopback. Measures first publish to last delivery.
  */
 public final class MqttThroughputBench {
@@ -54,42 +49,15 @@ public final class MqttThroughputBench {
         subscriber.connect(subOptions).waitForCompletion(10_000);
         subscriber.subscribe("bench/#", 1).waitForCompletion(10_000);
 
-        MqttAsyncClient publisher = new MqttAsyncClient(uri, "bench-pub", new MemoryPersistence());
-        MqttConnectionOptions pubOptions = new MqttConnectionOptions();
-        pubOptions.setCleanStart(true);
-        IMqttToken connected = publisher.connect(pubOptions);
-        connected.waitForCompletion(10_000);
-        Integer serverMax = ((MqttConnAck) connected.getResponse()).getProperties().getReceiveMaximum();
-        int serverReceiveMaximum = serverMax == null ? 65535 : serverMax;
-        Semaphore window = new Semaphore(Math.min(maxInFlight, serverReceiveMaximum));
-        MqttActionListener release = new MqttActionListener() {
-            @Override
-            public void onSuccess(IMqttToken token) {
-                window.release();
-            }
-
-            @Override
-            public void onFailure(IMqttToken token, Throwable failure) {
-                window.release();
-            }
-        };
+        WindowedMqttPublisher publisher = WindowedMqttPublisher.connect(uri, "bench-pub", maxInFlight);
+        int serverReceiveMaximum = publisher.brokerReceiveMaximum();
 
         byte[] payload = new byte[payloadBytes];
         Arrays.fill(payload, (byte) 'x');
         long start = System.nanoTime();
         for (int i = 0; i < messages; i++) {
-            window.acquire();
-            MqttMessage message = new MqttMessage(payload, 1, false, null);
-            while (true) {
-                try {
-                    publisher.publish("bench/t", message, null, release);
-                    break;
-                } catch (MqttException e) {
-                    if (e.getReasonCode() != MqttClientException.REASON_CODE_MAX_INFLIGHT) {
-                        throw e;
-                    }
-                    Thread.onSpinWait();
-                }
+            if (!publisher.publish("bench/t", payload, 60_000, WindowedMqttPublisher.Outcome.IGNORED)) {
+                throw new IllegalStateException("no PUBACK for 60 s, window still full after " + i + " messages");
             }
         }
         // Wait until everything arrived or nothing more arrives for 10 s (a broker that drops messages).
@@ -107,7 +75,6 @@ public final class MqttThroughputBench {
         }
         long end = allReceived.getCount() == 0 ? System.nanoTime() : lastEnd;
         long millis = TimeUnit.NANOSECONDS.toMillis(end - start);
-        publisher.disconnect().waitForCompletion(10_000);
         publisher.close();
         subscriber.disconnect().waitForCompletion(10_000);
         subscriber.close();

@@ -1,8 +1,8 @@
 package io.factoryhub.plant.mqtt;
 
+import io.factoryhub.testkit.FreePorts;
 import com.hivemq.configuration.service.InternalConfigurations;
 import com.hivemq.embedded.EmbeddedHiveMQ;
-import io.factoryhub.plant.TestPorts;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
@@ -46,7 +46,7 @@ class MqttThroughputBenchTest {
     /** HiveMQ with its defaults (in-memory; queue raised only so that nothing is dropped): the "before". */
     @Test
     void hivemqDefaultsInMemory() throws Exception {
-        int port = TestPorts.free();
+        int port = FreePorts.next();
         Path conf = Files.createDirectories(dir.resolve("conf"));
         Files.writeString(conf.resolve("config.xml"), """
                 <hivemq>
@@ -67,7 +67,7 @@ class MqttThroughputBenchTest {
     }
 
     private void bench(EmbeddedMqttBroker.Kind kind) throws Exception {
-        try (EmbeddedMqttBroker broker = new EmbeddedMqttBroker(dir, TestPorts.free(), kind)) {
+        try (EmbeddedMqttBroker broker = new EmbeddedMqttBroker(dir, FreePorts.next(), kind)) {
             broker.start();
             measure(kind.name().toLowerCase(), broker.port());
         }

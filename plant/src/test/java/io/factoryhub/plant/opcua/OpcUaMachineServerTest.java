@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
+import io.factoryhub.testkit.FreePorts;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,7 +37,7 @@ class OpcUaMachineServerTest {
     @Test
     void exposesFolderHierarchyValuesStatusAndSurvivesRestart() throws Exception {
         Path pki = Files.createTempDirectory("pki");
-        int port = freePort();
+        int port = FreePorts.next();
         OpcUaMachineServer server = new OpcUaMachineServer(port, pki, List.of(VIBRATION, TEMPERATURE));
         try {
             server.start();
@@ -104,11 +104,5 @@ class OpcUaMachineServerTest {
                 .filter(name -> only == null || only.equals(name.getName()))
                 .map(name -> name.getName())
                 .toList();
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 }

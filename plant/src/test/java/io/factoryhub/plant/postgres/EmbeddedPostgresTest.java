@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.factoryhub.plant.TestPorts;
+import io.factoryhub.testkit.FreePorts;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -24,7 +24,7 @@ class EmbeddedPostgresTest {
 
     @Test
     void should_create_the_mes_database_once_and_keep_it_across_restarts(@TempDir Path dir) throws Exception {
-        int port = TestPorts.free();
+        int port = FreePorts.next();
         try (EmbeddedPostgres pg = postgres(dir, port, "s3cret'pw").start()) {
             try (Connection c = pg.connect(); Statement s = c.createStatement()) {
                 assertEquals("logical", single(s, "SHOW wal_level"));
@@ -45,7 +45,7 @@ class EmbeddedPostgresTest {
 
     @Test
     void should_refuse_a_wrong_password(@TempDir Path dir) throws Exception {
-        int port = TestPorts.free();
+        int port = FreePorts.next();
         try (EmbeddedPostgres pg = postgres(dir, port, "right").start()) {
             SQLException e = assertThrows(SQLException.class,
                     () -> DriverManager.getConnection(pg.jdbcUrl(), "mes", "wrong").close());
@@ -55,7 +55,7 @@ class EmbeddedPostgresTest {
 
     @Test
     void should_trust_nobody_not_even_the_superuser_on_loopback(@TempDir Path dir) throws Exception {
-        int port = TestPorts.free();
+        int port = FreePorts.next();
         try (EmbeddedPostgres pg = postgres(dir, port, "right").start()) {
             assertNoTrust(pg, Map.of("mes", "right", "postgres", SUPERUSER_PASSWORD));
         }
@@ -63,7 +63,7 @@ class EmbeddedPostgresTest {
 
     @Test
     void should_give_the_superuser_of_an_earlier_data_dir_a_password_and_then_trust_nobody(@TempDir Path dir) throws Exception {
-        int port = TestPorts.free();
+        int port = FreePorts.next();
         try (EmbeddedPostgres pg = postgres(dir, port, "right").start()) {
             // what an earlier version left: a superuser without a password (it was trusted from loopback)
             pg.superuserUpdate("postgres", "ALTER ROLE postgres PASSWORD NULL");

@@ -1,5 +1,7 @@
 package io.factoryhub.plant.sim;
 
+import io.factoryhub.testkit.Waits;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 import java.time.Clock;
@@ -9,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.TimeUnit;
 
 import static io.factoryhub.plant.sim.SimulatedMachine.Transport.MQTT_CSV;
 import static io.factoryhub.plant.sim.SimulatedMachine.Transport.MQTT_JSON;
@@ -109,11 +110,8 @@ class MachineSimulatorTest {
         return sink.readings.stream().map(Reading::machineId).collect(java.util.stream.Collectors.toSet());
     }
 
-    static void awaitAtLeast(CollectingSink sink, int count) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (sink.readings.size() < count && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-        }
-        assertTrue(sink.readings.size() >= count, "only " + sink.readings.size() + " readings");
+    static void awaitAtLeast(CollectingSink sink, int count) {
+        Waits.atMost(Duration.ofSeconds(10))
+                .untilAsserted(() -> assertTrue(sink.readings.size() >= count, "only " + sink.readings.size() + " readings"));
     }
 }

@@ -1,7 +1,9 @@
 package io.factoryhub.plant.sim;
 
-import io.factoryhub.plant.TestPorts;
 import io.factoryhub.plant.mqtt.EmbeddedMqttBroker;
+import io.factoryhub.testkit.FreePorts;
+import io.factoryhub.testkit.Waits;
+import java.time.Duration;
 import org.eclipse.paho.mqttv5.client.MqttClient;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
@@ -16,7 +18,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -46,7 +47,7 @@ class MqttSimulationTest {
         ConcurrentLinkedQueue<Received> received = new ConcurrentLinkedQueue<>();
         MachineSimulatorTest.CollectingSink opcua = new MachineSimulatorTest.CollectingSink();
         Instant before = Instant.now();
-        try (EmbeddedMqttBroker broker = new EmbeddedMqttBroker(dir, TestPorts.free())) {
+        try (EmbeddedMqttBroker broker = new EmbeddedMqttBroker(dir, FreePorts.next())) {
             broker.start();
             MqttClient subscriber = new MqttClient(broker.serverUri(), "it-sub", new MemoryPersistence());
             subscriber.setCallback(new Collector(received));
@@ -59,10 +60,7 @@ class MqttSimulationTest {
                     Map.of(MQTT_JSON, new MqttJsonSink(publisher), MQTT_CSV, new MqttCsvSink(publisher), OPCUA, opcua),
                     100, 0.01, 5.0, Clock.systemUTC(), new SplittableRandom(3))) {
                 sim.start();
-                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-                while (received.size() < 40 && System.nanoTime() < deadline) {
-                    Thread.sleep(50);
-                }
+                Waits.within(Duration.ofSeconds(20), () -> received.size() >= 40);
             }
             subscriber.disconnect();
             subscriber.close();

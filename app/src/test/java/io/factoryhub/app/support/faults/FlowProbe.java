@@ -2,6 +2,7 @@ package io.factoryhub.app.support.faults;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.factoryhub.app.support.MqttPublisher;
+import io.factoryhub.testkit.Waits;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
@@ -57,7 +58,6 @@ public final class FlowProbe {
     public static long awaitFlowing(String bootstrapServers, String topic, String key, Duration timeout, Sender sender)
             throws Exception {
         long start = System.nanoTime();
-        long deadline = start + timeout.toNanos();
         long first = LAST_PROBE.get() + 1;
         try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
@@ -66,17 +66,21 @@ public final class FlowProbe {
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false",
                 ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false"), new StringDeserializer(), new StringDeserializer())) {
             consumer.subscribe(List.of(topic));
-            long nextProbe = start;
-            while (System.nanoTime() < deadline) {
-                if (System.nanoTime() >= nextProbe) {
+            AtomicLong nextProbe = new AtomicLong(start);
+            boolean arrived = Waits.within(timeout, Waits.BACK_TO_BACK, () -> {
+                if (System.nanoTime() >= nextProbe.get()) {
                     sender.send(-LAST_PROBE.incrementAndGet());
-                    nextProbe = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+                    nextProbe.set(System.nanoTime() + TimeUnit.SECONDS.toNanos(1));
                 }
                 for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
                     if (key.equals(record.key()) && isProbe(record, first)) {
-                        return Duration.ofNanos(System.nanoTime() - start).toSeconds();
+                        return true;
                     }
                 }
+                return false;
+            });
+            if (arrived) {
+                return Duration.ofNanos(System.nanoTime() - start).toSeconds();
             }
         }
         throw new AssertionError("no probe of " + key + " reached " + topic + " within " + timeout);

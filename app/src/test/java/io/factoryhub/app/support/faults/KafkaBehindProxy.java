@@ -1,7 +1,7 @@
 package io.factoryhub.app.support.faults;
 
-import io.factoryhub.app.support.FreePorts;
 import io.factoryhub.plant.kafka.EmbeddedKafka;
+import io.factoryhub.testkit.FreePorts;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

@@ -1,40 +1,22 @@
 package io.factoryhub.app.support.faults;
 
+import io.factoryhub.testkit.WindowedMqttPublisher;
 import java.util.Comparator;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.PriorityBlockingQueue;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongFunction;
-import org.eclipse.paho.mqttv5.client.IMqttToken;
-import org.eclipse.paho.mqttv5.client.MqttActionListener;
-import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
-import org.eclipse.paho.mqttv5.client.MqttCallback;
-import org.eclipse.paho.mqttv5.client.MqttClientException;
-import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
-import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
-import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
 import org.eclipse.paho.mqttv5.common.MqttException;
-import org.eclipse.paho.mqttv5.common.MqttMessage;
-import org.eclipse.paho.mqttv5.common.packet.MqttConnAck;
-import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * MQTT load for fault tests, as a machine with an outbox would send it: message {@code i} of {@code messages} is due at
- * start + i / rate (QoS 1, one async Paho client, at most {@code window} unacknowledged). A message is booked as sent in
- * its ledger once the broker acknowledged it (PUBACK). One the broker did not acknowledge — the connection broke, the
- * broker went away — is published again once reconnected, before anything new; while disconnected, the schedule runs on
- * and what fell due is sent when the broker is back. A message may so reach the broker twice, never not at all.
- *
- * <p>It reconnects itself, every {@value #RECONNECT_EVERY_MS} ms, not with Paho's automatic reconnect: Paho 1.2.5 keeps
- * that reconnect delay in a static field shared by every client of the JVM, so the load's reconnects would change the
- * hub's (reset it to 1 s, or double it).
+ * start + i / rate (QoS 1, one {@link WindowedMqttPublisher}, at most {@code window} unacknowledged). A message is booked
+ * as sent in its ledger once the broker acknowledged it (PUBACK). One the broker did not acknowledge — the connection
+ * broke, the broker went away — is published again once reconnected, before anything new; while disconnected, the
+ * schedule runs on and what fell due is sent when the broker is back. A message may so reach the broker twice, never not
+ * at all. It reconnects every {@value #RECONNECT_EVERY_MS} ms while the broker is away.
  */
 public final class SequencedMqttLoad implements AutoCloseable {
 
@@ -50,25 +32,14 @@ public final class SequencedMqttLoad implements AutoCloseable {
     private record Issued(long index, Message message) {
     }
 
-    /** One publish of a message; settled once — acknowledged, or handed back for another try. */
-    private record Attempt(Issued issued, AtomicBoolean settled) {
-        Attempt(Issued issued) {
-            this(issued, new AtomicBoolean());
-        }
-    }
-
-    private final MqttAsyncClient client;
-    private final MqttConnectionOptions options = new MqttConnectionOptions();
+    private final WindowedMqttPublisher publisher;
     private final int ratePerSecond;
     private final LongFunction<Message> messages;
-    private final Semaphore window;
-    private final Set<Attempt> pending = ConcurrentHashMap.newKeySet();
     /** What is to be published again, in schedule order, as a machine's outbox would send it. */
     private final PriorityBlockingQueue<Issued> retries = new PriorityBlockingQueue<>(64, Comparator.comparingLong(Issued::index));
     private final AtomicLong issued = new AtomicLong();
     private final AtomicLong acknowledged = new AtomicLong();
     private final AtomicLong republished = new AtomicLong();
-    private final MqttActionListener listener = new Listener();
     private final Thread thread;
     private volatile boolean scheduling = true;
     private volatile boolean closed;
@@ -78,13 +49,7 @@ public final class SequencedMqttLoad implements AutoCloseable {
                               LongFunction<Message> messages) throws MqttException {
         this.ratePerSecond = ratePerSecond;
         this.messages = messages;
-        this.client = new MqttAsyncClient(brokerUrl, clientId, new MemoryPersistence());
-        client.setCallback(new Disconnects());
-        options.setCleanStart(true);
-        IMqttToken connected = client.connect(options);
-        connected.waitForCompletion(TIMEOUT_MS);
-        Integer receiveMaximum = ((MqttConnAck) connected.getResponse()).getProperties().getReceiveMaximum();
-        this.window = new Semaphore(Math.min(window, receiveMaximum == null ? 65_535 : receiveMaximum));
+        this.publisher = WindowedMqttPublisher.connect(brokerUrl, clientId, window);
         this.thread = new Thread(this::run, "mqtt-load-" + clientId);
         thread.setDaemon(true);
     }
@@ -125,7 +90,7 @@ public final class SequencedMqttLoad implements AutoCloseable {
                 Issued next = retries.poll();
                 if (next == null) {
                     if (!scheduling) {
-                        if (pending.isEmpty()) {
+                        if (publisher.inFlight() == 0) {
                             return; // stopped, and everything taken is acknowledged
                         }
                         Thread.sleep(10);
@@ -150,66 +115,35 @@ public final class SequencedMqttLoad implements AutoCloseable {
     /** Publishes once connected and within the window; a refused publish is tried again. */
     private void publish(Issued next) throws InterruptedException {
         while (!closed) {
-            if (!client.isConnected()) {
+            if (!publisher.isConnected()) {
                 if (reconnect()) {
                     retries.add(next); // after what was in flight on the old connection, in schedule order
                     return;
                 }
                 continue;
             }
-            if (!window.tryAcquire(100, TimeUnit.MILLISECONDS)) {
-                continue;
-            }
-            Attempt attempt = new Attempt(next);
-            pending.add(attempt);
-            Message message = next.message();
             try {
-                client.publish(message.topic(), new MqttMessage(message.payload(), 1, false, null), attempt, listener);
-                return;
-            } catch (MqttException e) {
-                settle(attempt);
-                if (e.getReasonCode() == MqttClientException.REASON_CODE_MAX_INFLIGHT) {
-                    // Paho counts in flight itself and may still hold a slot the PUBACK callback already released
-                    LockSupport.parkNanos(20_000);
-                } else {
-                    Thread.sleep(20); // disconnected meanwhile: reconnects on the next turn
+                if (publisher.publish(next.message().topic(), next.message().payload(), 100, new Booking(next))) {
+                    return;
                 }
+            } catch (MqttException e) {
+                Thread.sleep(20); // disconnected meanwhile: reconnects on the next turn
             }
         }
     }
 
-    /**
-     * A new connection is a clean session: the broker has forgotten what was in flight on the old one, so whatever is
-     * still unacknowledged is published again. True once connected.
-     */
+    /** True once connected again; what was in flight comes back through {@link Booking#failed}, to be sent again. */
     private boolean reconnect() throws InterruptedException {
         Thread.sleep(RECONNECT_EVERY_MS);
+        int unacknowledged = publisher.inFlight();
         try {
-            client.connect(options).waitForCompletion(TIMEOUT_MS);
+            publisher.reconnect();
         } catch (MqttException e) {
             LOG.debug("mqtt load: broker not back yet: {}", e.getMessage());
             return false;
         }
-        int unacknowledged = pending.size();
-        pending.forEach(this::retry);
         LOG.info("mqtt load reconnected: {} unacknowledged message(s) published again", unacknowledged);
         return true;
-    }
-
-    private boolean settle(Attempt attempt) {
-        if (!attempt.settled().compareAndSet(false, true)) {
-            return false;
-        }
-        pending.remove(attempt);
-        window.release();
-        return true;
-    }
-
-    private void retry(Attempt attempt) {
-        if (settle(attempt)) {
-            republished.incrementAndGet();
-            retries.add(attempt.issued());
-        }
     }
 
     /**
@@ -220,7 +154,7 @@ public final class SequencedMqttLoad implements AutoCloseable {
         scheduling = false;
         thread.join(timeoutMs);
         if (thread.isAlive()) {
-            LOG.warn("mqtt load: {} message(s) still unacknowledged, {} to publish again", pending.size(), retries.size());
+            LOG.warn("mqtt load: {} message(s) still unacknowledged, {} to publish again", publisher.inFlight(), retries.size());
             return false;
         }
         return true;
@@ -230,63 +164,27 @@ public final class SequencedMqttLoad implements AutoCloseable {
     public void close() throws MqttException, InterruptedException {
         closed = true;
         thread.join(TIMEOUT_MS);
-        try {
-            if (client.isConnected()) {
-                client.disconnect(5_000).waitForCompletion(6_000);
-            }
-        } finally {
-            client.close(true);
-        }
+        publisher.close();
     }
 
-    private final class Listener implements MqttActionListener {
-        @Override
-        public void onSuccess(IMqttToken token) {
-            Attempt attempt = (Attempt) token.getUserContext();
-            if (settle(attempt)) {
-                Message message = attempt.issued().message();
-                message.ledger().sent(message.seq());
-                acknowledged.incrementAndGet();
-            }
+    /** Books an acknowledged message in its ledger; hands an unacknowledged one back for another try. */
+    private final class Booking implements WindowedMqttPublisher.Outcome {
+        private final Issued issued;
+
+        Booking(Issued issued) {
+            this.issued = issued;
         }
 
         @Override
-        public void onFailure(IMqttToken token, Throwable error) {
-            retry((Attempt) token.getUserContext());
-        }
-    }
-
-    /** Logs a lost connection; the publishing thread reconnects. */
-    private static final class Disconnects implements MqttCallback {
-        @Override
-        public void disconnected(MqttDisconnectResponse response) {
-            LOG.info("mqtt load disconnected: {}", response.getException() == null ? response.getReasonString()
-                    : response.getException().getMessage());
+        public void acknowledged() {
+            issued.message().ledger().sent(issued.message().seq());
+            acknowledged.incrementAndGet();
         }
 
         @Override
-        public void mqttErrorOccurred(MqttException exception) {
-            LOG.warn("mqtt load: {}", exception.getMessage());
-        }
-
-        @Override
-        public void connectComplete(boolean reconnect, String serverUri) {
-            // the publishing thread connects, and knows
-        }
-
-        @Override
-        public void messageArrived(String topic, MqttMessage message) {
-            // publishes only
-        }
-
-        @Override
-        public void deliveryComplete(IMqttToken token) {
-            // the action listener books acknowledgements
-        }
-
-        @Override
-        public void authPacketArrived(int reasonCode, MqttProperties properties) {
-            // no enhanced authentication
+        public void failed(Throwable cause) {
+            republished.incrementAndGet();
+            retries.add(issued);
         }
     }
 }
