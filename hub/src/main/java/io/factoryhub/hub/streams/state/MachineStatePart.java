@@ -42,8 +42,9 @@ public final class MachineStatePart implements StreamsPart {
         builder.addGlobalStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(RULES_STORE), Serdes.String(),
                         Serdes.String()).withLoggingDisabled(),
                 topics.rules(), Consumed.with(Serdes.String(), Serdes.String()), () -> new RuleLoader(rules, counters));
+        // cached: a machine's state changes with each of its readings, the changelog gets its last per commit
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STATE_STORE), Serdes.String(),
-                Serdes.ByteArray()));
+                Serdes.ByteArray()).withCachingEnabled());
         StateTimings timings = StateTimings.from(config);
         Duration tick = Duration.ofMillis(config.getInt("factory.rules.tick-ms"));
         telemetry.process(() -> new MachineStateProcessor(timings, rules, counters, tick), STATE_STORE)
