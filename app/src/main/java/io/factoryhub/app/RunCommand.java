@@ -68,6 +68,9 @@ public final class RunCommand implements Callable<Integer> {
         if (config.getBoolean("factory.streams.enabled")) {
             out.println("  rules              " + config.getPath("factory.rules-dir") + "  (edit, add, remove: live, published to "
                     + config.get("factory.topic.rules") + ")");
+            out.println("  machine states     " + config.get("factory.topic.events") + ", OEE " + config.get("factory.topic.oee")
+                    + ", aggregates " + config.get("factory.topic.aggregates"));
+            out.println("  digital twin       " + http + "/api/machines  (topic " + config.get("factory.topic.twin") + ")");
         }
         out.println("  data dir           " + config.getPath("factory.data-dir"));
         if (config.getBoolean("factory.lake.enabled")) {

@@ -25,12 +25,20 @@ import org.slf4j.LoggerFactory;
  * it at its planned quantity), quality checks (a failed part is scrap) and now and then a downtime. Each is one
  * multi-statement transaction, like a real MES writes them.
  *
+ * <p>The figures hold together in time, so OEE computed from them is plausible: a count books the parts the machine
+ * made since its previous one at its product's cycle time (a little slower than the ideal), and books nothing while
+ * a downtime is open; a downtime opens at most every {@link #DOWNTIME_GAP_MS} per machine, lasts 30 s to 3 min and is
+ * closed by a later transaction. A machine's open downtimes from before (the seed's maintenance) end when it starts
+ * its next order.
+ *
  * <p>One thread, {@code transactionsPerSecond} spread evenly; a failed transaction (e.g. PostgreSQL restarting) is
  * rolled back, logged at most every 10 s, and the connection opened again on the next tick.
  */
 public final class MesSimulator implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(MesSimulator.class);
+    /** The least time between the end of a machine's downtime and the start of its next. */
+    static final long DOWNTIME_GAP_MS = 10 * 60_000;
 
     private final String jdbcUrl;
     private final Properties credentials = new Properties();
@@ -38,6 +46,7 @@ public final class MesSimulator implements AutoCloseable {
     private final double transactionsPerSecond;
     private final SplittableRandom random = new SplittableRandom();
     private final Map<String, Long> runningOrder = new HashMap<>();
+    private final Map<String, MachineClock> clocks = new HashMap<>();
     private final AtomicLong committed = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
     private ScheduledExecutorService scheduler;
@@ -99,6 +108,7 @@ public final class MesSimulator implements AutoCloseable {
             failed.incrementAndGet();
             closeConnection();
             runningOrder.clear();
+            clocks.clear(); // a downtime it opened stays open until the machine's next order closes it
             long now = System.currentTimeMillis();
             if (now - lastFailureLog > 10_000) {
                 lastFailureLog = now;
@@ -108,20 +118,29 @@ public final class MesSimulator implements AutoCloseable {
     }
 
     private void step(Connection c, String machine) throws SQLException {
+        long now = System.currentTimeMillis();
+        MachineClock clock = clocks.computeIfAbsent(machine, m -> new MachineClock(now));
+        if (clock.downtimeId != null) {
+            if (now >= clock.downtimeEndsAt) {
+                endDowntime(c, machine, clock, now);
+            }
+            return; // a stopped machine books nothing
+        }
         Long order = runningOrder.computeIfAbsent(machine, m -> findRunningOrder(c, m));
         if (order == null || order < 0) {
             runningOrder.put(machine, startOrder(c, machine));
+            clock.lastCountAt = now;
             return;
         }
         int dice = random.nextInt(100);
-        if (dice < 70) {
-            if (count(c, machine, order)) {
+        if (dice < 70 || (dice >= 95 && now - clock.lastDowntimeEnd < DOWNTIME_GAP_MS)) {
+            if (count(c, machine, order, clock, now)) {
                 runningOrder.remove(machine);
             }
-        } else if (dice < 93) {
+        } else if (dice < 95) {
             qualityCheck(c, machine, order);
         } else {
-            downtime(c, machine);
+            startDowntime(c, machine, clock, now);
         }
     }
 
@@ -155,22 +174,42 @@ public final class MesSimulator implements AutoCloseable {
                 id = rs.getLong(1);
             }
         }
+        try (PreparedStatement ps = c.prepareStatement(
+                "UPDATE downtime_events SET ended_at = now() WHERE equipment_id = ? AND ended_at IS NULL")) {
+            ps.setString(1, machine);
+            ps.executeUpdate();
+        }
         setEquipmentStatus(c, machine, "running");
         return id;
     }
 
-    /** @return whether the order is complete now */
-    private boolean count(Connection c, String machine, long order) throws SQLException {
+    /**
+     * Books the parts made since the machine's last count, if any, at a cycle time 0 to 10 % over the kind's.
+     *
+     * @return whether the order is complete now
+     */
+    private boolean count(Connection c, String machine, long order, MachineClock clock, long now) throws SQLException {
         Kind kind = Kind.of(machine);
-        int good = kind.minGood + random.nextInt(kind.maxGood - kind.minGood + 1);
-        int scrap = random.nextInt(100) < 15 ? 1 : 0;
+        int cycleMs = (int) (kind.cycleMs * (1 + random.nextDouble() * 0.10));
+        double made = clock.partsCarried + (double) (now - clock.lastCountAt) / cycleMs;
+        int parts = (int) made;
+        clock.partsCarried = made - parts;
+        clock.lastCountAt = now;
+        if (parts == 0) {
+            return false;
+        }
+        int scrap = 0;
+        for (int i = 0; i < parts; i++) {
+            scrap += random.nextInt(1000) < kind.scrapPerMille ? 1 : 0;
+        }
+        int good = parts - scrap;
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO production_counts (work_order_id, equipment_id, good_count, "
                 + "scrap_count, cycle_time_ms) VALUES (?, ?, ?, ?, ?)")) {
             ps.setLong(1, order);
             ps.setString(2, machine);
             ps.setInt(3, good);
             ps.setInt(4, scrap);
-            ps.setInt(5, (int) (kind.cycleMs * (0.95 + random.nextDouble() * 0.15)));
+            ps.setInt(5, cycleMs);
             ps.executeUpdate();
         }
         boolean complete;
@@ -225,20 +264,37 @@ public final class MesSimulator implements AutoCloseable {
         }
     }
 
-    private void downtime(Connection c, String machine) throws SQLException {
+    /** Opens a downtime of 30 s to 3 min; a later transaction closes it ({@link #endDowntime}). */
+    private void startDowntime(Connection c, String machine, MachineClock clock, long now) throws SQLException {
         String[][] reasons = {{"JAM", "material jam"}, {"TOOL_CHANGE", "tool worn"}, {"NO_MATERIAL", "waiting for material"},
             {"QUALITY_HOLD", "hold after failed check"}};
         String[] reason = reasons[random.nextInt(reasons.length)];
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO downtime_events (equipment_id, started_at, ended_at, "
-                + "reason_code, reason, planned) VALUES (?, now() - make_interval(secs => ?), now(), ?, ?, ?)")) {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO downtime_events (equipment_id, started_at, reason_code, "
+                + "reason, planned) VALUES (?, now(), ?, ?, ?) RETURNING downtime_id")) {
             ps.setString(1, machine);
-            ps.setInt(2, 30 + random.nextInt(600));
-            ps.setString(3, reason[0]);
-            ps.setString(4, reason[1]);
-            ps.setBoolean(5, "TOOL_CHANGE".equals(reason[0]));
+            ps.setString(2, reason[0]);
+            ps.setString(3, reason[1]);
+            ps.setBoolean(4, "TOOL_CHANGE".equals(reason[0]));
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                clock.downtimeId = rs.getLong(1);
+            }
+        }
+        // the parts made up to now are booked by the first count after the downtime
+        clock.partsCarried += (double) (now - clock.lastCountAt) / Kind.of(machine).cycleMs;
+        clock.downtimeEndsAt = now + 30_000 + random.nextInt(150_000);
+        setEquipmentStatus(c, machine, "down");
+    }
+
+    private void endDowntime(Connection c, String machine, MachineClock clock, long now) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE downtime_events SET ended_at = now() WHERE downtime_id = ?")) {
+            ps.setLong(1, clock.downtimeId);
             ps.executeUpdate();
         }
         setEquipmentStatus(c, machine, "running");
+        clock.downtimeId = null;
+        clock.lastDowntimeEnd = now;
+        clock.lastCountAt = now;
     }
 
     private static void setEquipmentStatus(Connection c, String machine, String status) throws SQLException {
@@ -295,27 +351,40 @@ public final class MesSimulator implements AutoCloseable {
         LOG.info("MES simulator stopped after {} transactions ({} failed)", committed.get(), failed.get());
     }
 
+    /** Where a machine is in time: what its next count books, and its open downtime. */
+    private static final class MachineClock {
+        long lastCountAt;
+        double partsCarried;
+        long lastDowntimeEnd;
+        Long downtimeId;
+        long downtimeEndsAt;
+
+        MachineClock(long now) {
+            lastCountAt = now;
+            lastDowntimeEnd = now - DOWNTIME_GAP_MS / 2; // the first downtime comes after at least half the gap
+        }
+    }
+
     /** What a machine kind makes and how fast (matches the seed's products). */
     private enum Kind {
-        PRESS("BRK-220", 2000, 20, 60, 2450, "hole_pitch_mm", "62.0000", "0.1000"),
-        MILL("HSG-410", 40, 1, 2, 96000, "bore_diameter_mm", "40.0000", "0.0100"),
-        LATHE("SFT-118", 100, 2, 5, 48500, "shaft_diameter_mm", "25.0000", "0.0130");
+        PRESS("BRK-220", 2000, 8, 2450, "hole_pitch_mm", "62.0000", "0.1000"),
+        MILL("HSG-410", 40, 25, 96000, "bore_diameter_mm", "40.0000", "0.0100"),
+        LATHE("SFT-118", 100, 15, 48500, "shaft_diameter_mm", "25.0000", "0.0130");
 
         final String product;
         final int plannedQuantity;
-        final int minGood;
-        final int maxGood;
+        final int scrapPerMille;
+        /** A little over the product's ideal_cycle_ms in mes-seed.sql. */
         final int cycleMs;
         final String characteristic;
         final BigDecimal nominal;
         final BigDecimal tolerance;
 
-        Kind(String product, int plannedQuantity, int minGood, int maxGood, int cycleMs, String characteristic,
-             String nominal, String tolerance) {
+        Kind(String product, int plannedQuantity, int scrapPerMille, int cycleMs, String characteristic, String nominal,
+             String tolerance) {
             this.product = product;
             this.plannedQuantity = plannedQuantity;
-            this.minGood = minGood;
-            this.maxGood = maxGood;
+            this.scrapPerMille = scrapPerMille;
             this.cycleMs = cycleMs;
             this.characteristic = characteristic;
             this.nominal = new BigDecimal(nominal);
