@@ -10,7 +10,10 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.LogDirDescription;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.RetriableException;
 
@@ -112,18 +115,21 @@ public final class FactoryTopics {
     }
 
     /**
-     * Returns once every partition of {@code topics} has a leader (at most 30 s). Why: an idempotent producer that
-     * writes into a topic whose leader is still being elected gets NOT_LEADER, and under load its retried first batch
-     * then failed with OutOfOrderSequenceException, for ever (seen for CDC and in the lake tests).
+     * Returns once every partition of {@code topics} has a leader that holds its log (at most 30 s). Why: an
+     * idempotent producer that writes into a topic whose leader is still being elected gets NOT_LEADER, and under load
+     * its retried first batch then failed with OutOfOrderSequenceException, for ever (seen for CDC and in the lake
+     * tests). A leader in the metadata was not enough (seen in CI: the broker answers with the new leader before it
+     * made its replica the leader); the log in the leader's log dirs comes with that step.
      */
     public static void awaitLeaders(Admin admin, Collection<String> topics) throws InterruptedException, ExecutionException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (System.nanoTime() < deadline) {
             try {
-                boolean led = admin.describeTopics(topics).allTopicNames().get().values().stream()
+                Map<String, TopicDescription> described = admin.describeTopics(topics).allTopicNames().get();
+                boolean led = described.values().stream()
                         .flatMap(description -> description.partitions().stream())
                         .allMatch(partition -> partition.leader() != null && !partition.leader().isEmpty());
-                if (led) {
+                if (led && leadersHoldTheirLogs(admin, described)) {
                     return;
                 }
             } catch (ExecutionException e) {
@@ -135,5 +141,24 @@ public final class FactoryTopics {
             Thread.sleep(50);
         }
         throw new IllegalStateException("No leader for every partition of " + topics + " within 30 s");
+    }
+
+    /** Whether each partition's leader lists the partition's log; true when the cluster does not say (not authorized). */
+    private static boolean leadersHoldTheirLogs(Admin admin, Map<String, TopicDescription> described)
+            throws InterruptedException, ExecutionException {
+        Map<Integer, Map<String, LogDirDescription>> logDirs;
+        try {
+            logDirs = admin.describeLogDirs(described.values().stream()
+                    .flatMap(description -> description.partitions().stream())
+                    .map(partition -> partition.leader().id()).distinct().toList()).allDescriptions().get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RetriableException) {
+                return false;
+            }
+            return true; // e.g. no DESCRIBE on the cluster: the leaders in the metadata are what can be known
+        }
+        return described.values().stream().allMatch(description -> description.partitions().stream().allMatch(partition ->
+                logDirs.getOrDefault(partition.leader().id(), Map.of()).values().stream().anyMatch(dir ->
+                        dir.replicaInfos().containsKey(new TopicPartition(description.name(), partition.partition())))));
     }
 }
