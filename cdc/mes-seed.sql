@@ -1,5 +1,7 @@
 -- Seed data: the machines of the simulated plant (SimulatedMachine.defaultPlant("plant-a", 2)) and
--- some history, so a first snapshot (op = r) has something in every table.
+-- some history, so a first snapshot (op = r) has something in every table. Counts fit the time the orders ran at
+-- their products' ideal cycle: OEE performance at most 1 in each hour (a 15-minute window holding an hourly
+-- count gets more).
 
 INSERT INTO equipment (equipment_id, site, line, kind, manufacturer, model, serial_number, commissioned_on, status) VALUES
     ('press-01', 'plant-a', 'line-1', 'press', 'Schuler',   'MSD 400',     'SCH-400-1187', '2019-03-11', 'running'),
@@ -20,9 +22,9 @@ INSERT INTO work_orders (work_order_id, order_number, equipment_id, product_code
         '2026-11-20 06:00+00', '2026-11-20 06:04+00', '2026-11-20 09:31+00', '2026-11-19 15:00+00', '2026-11-20 09:31+00'),
     (2, 'WO-2026-000002', 'press-01', 'BRK-220', 5000, 1210, 9, 'running', 2,
         '2026-11-21 06:00+00', '2026-11-21 06:02+00', NULL, '2026-11-20 15:00+00', '2026-11-21 07:00+00'),
-    (3, 'WO-2026-000003', 'mill-03', 'HSG-410', 120, 57, 1, 'running', 1,
+    (3, 'WO-2026-000003', 'mill-03', 'HSG-410', 120, 28, 1, 'running', 1,
         '2026-11-21 06:00+00', '2026-11-21 06:10+00', NULL, '2026-11-20 15:05+00', '2026-11-21 07:00+00'),
-    (4, 'WO-2026-000004', 'lathe-05', 'SFT-118', 300, 88, 2, 'running', 3,
+    (4, 'WO-2026-000004', 'lathe-05', 'SFT-118', 300, 52, 2, 'running', 3,
         '2026-11-21 06:00+00', '2026-11-21 06:05+00', NULL, '2026-11-20 15:10+00', '2026-11-21 07:00+00'),
     (5, 'WO-2026-000005', 'press-02', 'BRK-220', 8000, 0, 0, 'released', 3,
         '2026-11-22 06:00+00', NULL, NULL, '2026-11-21 12:00+00', '2026-11-21 12:00+00'),
@@ -32,12 +34,12 @@ INSERT INTO work_orders (work_order_id, order_number, equipment_id, product_code
 SELECT setval(pg_get_serial_sequence('work_orders', 'work_order_id'), 100);
 
 INSERT INTO production_counts (work_order_id, equipment_id, counted_at, good_count, scrap_count, cycle_time_ms) VALUES
-    (1, 'press-01', '2026-11-20 07:00+00', 1402, 11, 2450),
+    (1, 'press-01', '2026-11-20 07:00+00', 1350, 11, 2450),
     (1, 'press-01', '2026-11-20 08:00+00', 1455, 12, 2430),
-    (1, 'press-01', '2026-11-20 09:31+00', 2105, 15, 2440),
+    (1, 'press-01', '2026-11-20 09:31+00', 2157, 15, 2440),
     (2, 'press-01', '2026-11-21 07:00+00', 1210, 9, 2460),
-    (3, 'mill-03',  '2026-11-21 07:00+00', 57, 1, 96200),
-    (4, 'lathe-05', '2026-11-21 07:00+00', 88, 2, 48900);
+    (3, 'mill-03',  '2026-11-21 07:00+00', 28, 1, 96200),
+    (4, 'lathe-05', '2026-11-21 07:00+00', 52, 2, 48900);
 
 INSERT INTO quality_checks (work_order_id, equipment_id, checked_at, characteristic, nominal, lower_tolerance,
                             upper_tolerance, measured, result, inspector) VALUES

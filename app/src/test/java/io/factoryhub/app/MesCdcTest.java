@@ -149,7 +149,7 @@ class MesCdcTest {
         String text = out.toString();
         assertEquals(0, exit, err::toString);
         assertTrue(text.startsWith("public.work_orders 4: 4 changes"), text);
-        List<String> expected = List.of("read", "quantity_good = 88", "update", "quantity_good: 88 -> 90",
+        List<String> expected = List.of("read", "quantity_good = 52", "update", "quantity_good: 52 -> 90",
                 "updated_at: 2026-11-21T07:00:00.000000Z -> 2026-11-21T08:00:00.000000Z", "update", "quantity_good: 90 -> 95",
                 "quantity_scrap: 2 -> 3", "update", "quantity_good: 95 -> 300", "status: running -> completed",
                 "completed_at: null -> 2026-11-21T10:00:00.000000Z");
