@@ -57,6 +57,9 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--rule-readings", defaultValue = "1000000", description = "rules: readings of the throughput burst (default ${DEFAULT-VALUE}).")
     int ruleReadings;
 
+    @Option(names = "--rule-warmup", defaultValue = "500000", description = "rules: readings evaluated before the burst is measured, on each side (default ${DEFAULT-VALUE}).")
+    int ruleWarmup;
+
     @Option(names = "--rules", defaultValue = "1000", description = "rules: rules on the control topic, spread over the machines' 100 types (default ${DEFAULT-VALUE}).")
     int rules;
 
@@ -151,7 +154,7 @@ public final class BenchCommand implements Callable<Integer> {
                         warmup, broker, maxOutstanding), err).run();
                 case "inference" -> new InferenceBench(config, new InferenceBench.Options(readings, machines, rate, rateSeconds,
                         dashboardRate, dashboardSeconds), err).run();
-                case "rules" -> new RulesBench(config, new RulesBench.Options(ruleReadings, machines, rules, rate, rateSeconds), err).run();
+                case "rules" -> new RulesBench(config, new RulesBench.Options(ruleWarmup, ruleReadings, machines, rules, rate, rateSeconds), err).run();
                 default -> {
                     err.println("factory-hub bench: unknown stage '" + stage + "' (ingest, opcua, plant, cdc, lake, mirror, buffer, inference, rules)");
                     yield null;

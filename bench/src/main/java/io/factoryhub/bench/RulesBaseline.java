@@ -52,8 +52,11 @@ final class RulesBaseline {
         return counters;
     }
 
-    /** Evaluates {@code readings} records of {@code telemetry}; returns readings per second, first to last polled. */
-    double run(String telemetry, String events, long readings) {
+    /**
+     * Evaluates {@code total} records of {@code telemetry}; returns readings per second over those after the first
+     * {@code warmup} (without a warm-up: from the first polled).
+     */
+    double run(String telemetry, String events, long warmup, long total) {
         Map<String, MachineState> machines = new HashMap<>();
         Deserializer<Reading> serde = new ReadingSerde().deserializer();
         StateEngine engine = new StateEngine(timings, rules, counters, machineId -> (JsonNode) null);
@@ -66,9 +69,9 @@ final class RulesBaseline {
             consumer.seekToBeginning(partitions);
             long first = 0;
             long lastTick = System.currentTimeMillis();
-            while (counters.readings() < readings) {
+            while (counters.readings() < total) {
                 for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(100))) {
-                    if (first == 0) {
+                    if (first == 0 && counters.readings() >= warmup) {
                         first = System.nanoTime();
                     }
                     Reading reading = serde.deserialize(telemetry, record.value());
@@ -85,7 +88,7 @@ final class RulesBaseline {
                 }
             }
             producer.flush();
-            return counters.readings() / ((System.nanoTime() - first) / 1e9);
+            return (counters.readings() - warmup) / ((System.nanoTime() - first) / 1e9);
         }
     }
 

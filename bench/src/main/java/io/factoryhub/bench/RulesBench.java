@@ -38,10 +38,12 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * consumer loop ({@link RulesBaseline}).
  *
  * <ol>
- *   <li>Throughput: {@code readings} telemetry events written to Kafka first, with the rules on the control topic;
- *   then each side reads them all from the beginning: readings per second, from the first evaluated to the last
- *   (the hub: to its committed offsets covering the burst). The baseline goes first, then the hub starts. Both
- *   sides' transitions are counted in their events topics: one engine, one input, the counts must agree.</li>
+ *   <li>Throughput: {@code warmup} then {@code readings} telemetry events written to Kafka first, with the rules on
+ *   the control topic; then each side reads them all from the beginning: readings per second over the last
+ *   {@code readings}, once the warm-up ones are evaluated (the hub: from its committed offsets covering the warm-up to
+ *   their covering everything). The warm-up keeps the JIT out of the figure: on 2 cores, compiling the hub's code
+ *   took one of them for the first 40 s of a cold start. The baseline goes first, then the hub starts. Both sides'
+ *   transitions are counted in their events topics: one engine, one input, the counts must agree.</li>
  *   <li>Delay at {@code rate} readings/s for {@code seconds}: latency machines with a rule {@code for: 2s}, readings on
  *   wall-clock event time; each transition to WARNING is matched with the reading that moved its machine's watermark
  *   past since (event time >= since + out-of-order allowance): that reading acknowledged by Kafka -> the event
@@ -61,7 +63,11 @@ public final class RulesBench {
     private static final String APPLICATION_ID = "bench-rules";
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    public record Options(int readings, int machines, int rules, int rate, int seconds) {
+    public record Options(int warmup, int readings, int machines, int rules, int rate, int seconds) {
+
+        long total() {
+            return (long) warmup + readings;
+        }
     }
 
     private final HubConfig base;
@@ -85,16 +91,16 @@ public final class RulesBench {
             StateTimings timings = StateTimings.from(config);
             try (KafkaProducer<byte[], byte[]> producer = producer(env.bootstrapServers())) {
                 publish(env.bootstrapServers(), rules);
-                progress.say("%,d rules, writing %,d readings of %,d machines...", rules.size(), options.readings(),
-                        options.machines());
-                for (long seq = 0; seq < options.readings(); seq++) {
+                progress.say("%,d rules, writing %,d + %,d readings (warm-up + measured) of %,d machines...", rules.size(),
+                        options.warmup(), options.readings(), options.machines());
+                for (long seq = 0; seq < options.total(); seq++) {
                     producer.send(new ProducerRecord<>(TELEMETRY, bytes(plant.machineOf(seq)), plant.reading(seq)));
                 }
                 producer.flush();
 
                 progress.say("baseline (plain consumer loop, same engine)...");
                 RulesBaseline baseline = new RulesBaseline(env.bootstrapServers(), timings, rules);
-                double baselinePerS = baseline.run(TELEMETRY, BASELINE_EVENTS, options.readings());
+                double baselinePerS = baseline.run(TELEMETRY, BASELINE_EVENTS, options.warmup(), options.total());
                 progress.say("baseline %,.0f readings/s, %,d transitions", baselinePerS, baseline.counters().transitions());
 
                 progress.say("the hub (Kafka Streams, exactly-once)...");
@@ -127,23 +133,24 @@ public final class RulesBench {
     }
 
     /**
-     * Readings per second, from the first evaluated (the engine's counter) to the moment the hub's committed offsets
-     * cover the whole burst: exactly-once, a reading counts once its state and events are committed.
+     * Readings per second after the warm-up: from the moment the hub's committed offsets cover the warm-up (without
+     * one, from the first reading evaluated) to their covering everything. Exactly-once: a reading counts once its
+     * state and events are committed.
      */
     private double throughput(MeterRegistry registry, String bootstrapServers) throws Exception {
         FunctionCounter evaluated = counter(registry, "factory.rules.readings");
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(600);
         long first = 0;
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
-            while (committed(admin) < options.readings()) {
+            for (long committed = committed(admin); committed < options.total(); committed = committed(admin)) {
                 if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("only " + committed(admin) + " of " + options.readings()
+                    throw new IllegalStateException("only " + committed + " of " + options.total()
                             + " readings committed within 600 s");
                 }
-                if (first == 0 && evaluated.count() > 0) {
+                if (first == 0 && (options.warmup() > 0 ? committed >= options.warmup() : evaluated.count() > 0)) {
                     first = System.nanoTime();
                 }
-                Thread.sleep(first == 0 ? 1 : 20);
+                Thread.sleep(first == 0 && options.warmup() == 0 ? 1 : 20);
             }
         }
         return options.readings() / ((System.nanoTime() - first) / 1e9);
@@ -284,6 +291,7 @@ public final class RulesBench {
         r.put("hub_per_s", hubPerS).put("baseline_per_s", baselinePerS).put("ratio", ratio)
                 .put("p50_ms", delay.percentileMillis(50)).put("p99_ms", p99).put("rss_mb", rss)
                 .put("rules", rules).put("machines", options.machines()).put("readings", options.readings())
+                .put("warmup", options.warmup())
                 .put("transitions", hubTransitions).put("baseline_transitions", baselineTransitions).put("late", late)
                 .put("rate", options.rate()).put("rate_seconds", options.seconds()).put("delay_events", matched[0])
                 .put("delay_matched", matched[1]).put("max_ms", delay.maxMillis());
@@ -296,6 +304,8 @@ public final class RulesBench {
                 p99 < TARGET_P99_MS);
         r.row("duration transitions matched", matched[1] + " / " + matched[0], "", "", null);
         r.row("JVM RSS", rss + " MB", "", "", null);
+        r.note("readings/s over the last " + BenchReport.num(options.readings()) + " readings, after "
+                + BenchReport.num(options.warmup()) + " of warm-up on each side");
         r.note("hub = the Streams topology, exactly-once, machine states with their waiting readings in a changelogged RocksDB store, "
                 + "1 stream thread; baseline = the same engine in one plain consumer loop, nothing persisted");
         r.note("one JVM holds Kafka, the hub, the baseline and the bench's producer: they share the cores");

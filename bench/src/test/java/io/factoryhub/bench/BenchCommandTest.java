@@ -65,7 +65,7 @@ class BenchCommandTest {
 
     @Test
     void should_evaluate_the_same_transitions_through_streams_as_the_baseline(@TempDir Path dir) throws Exception {
-        int exit = bench(dir, "rules", "--rule-readings", "40000", "--rules", "200", "--machines", "200", "--rate", "400",
+        int exit = bench(dir, "rules", "--rule-warmup", "10000", "--rule-readings", "40000", "--rules", "200", "--machines", "200", "--rate", "400",
                 "--rate-seconds", "13");
 
         assertTrue(exit == 0 || exit == 1, "exit " + exit + " (2 = the stage failed): " + err);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import io.factoryhub.hub.telemetry.IsoInstants;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -100,7 +101,7 @@ public final class ReadingSerde implements Serde<Reading> {
             return 0;
         }
         try {
-            return Instant.parse(time).toEpochMilli();
+            return IsoInstants.parse(time).toEpochMilli();
         } catch (DateTimeParseException e) {
             return 0;
         }

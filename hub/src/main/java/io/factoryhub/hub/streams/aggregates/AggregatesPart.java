@@ -2,6 +2,7 @@ package io.factoryhub.hub.streams.aggregates;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.factoryhub.hub.config.HubConfig;
+import io.factoryhub.hub.streams.EncodeAtCommitStore;
 import io.factoryhub.hub.streams.JsonSerde;
 import io.factoryhub.hub.streams.Reading;
 import io.factoryhub.hub.streams.StreamsPart;
@@ -25,10 +26,10 @@ public final class AggregatesPart implements StreamsPart {
 
     @Override
     public void addTo(StreamsBuilder builder, KStream<String, Reading> telemetry, StreamsTopics topics, HubConfig config) {
-        // in memory: a few open windows per machine, restored from the changelog; the cache writes a machine's windows
-        // to the changelog once per commit, not once per reading
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(AggregateWindows.STORE),
-                Serdes.String(), new MachineWindowsSerde()).withCachingEnabled());
+        // in memory: a few open windows per machine, restored from the changelog; a machine's windows are encoded
+        // for the changelog once per commit, not once per reading
+        builder.addStateStore(EncodeAtCommitStore.builder(Stores.inMemoryKeyValueStore(AggregateWindows.STORE),
+                EncodeAtCommitStore.Codec.of(new MachineWindowsSerde())));
         telemetry.process(() -> new AggregateWindows(config.getInt("factory.aggregates.grace-ms")), Named.as("aggregates"),
                         AggregateWindows.STORE)
                 .to(topics.aggregates(), Produced.<String, JsonNode>with(Serdes.String(), new JsonSerde()));

@@ -2,8 +2,11 @@ package io.factoryhub.hub.streams.state;
 
 import io.factoryhub.hub.config.HubConfig;
 import io.factoryhub.hub.state.LiveRules;
+import io.factoryhub.hub.state.MachineState;
+import io.factoryhub.hub.state.MachineStateCodec;
 import io.factoryhub.hub.state.StateCounters;
 import io.factoryhub.hub.state.StateTimings;
+import io.factoryhub.hub.streams.EncodeAtCommitStore;
 import io.factoryhub.hub.streams.JsonSerde;
 import io.factoryhub.hub.streams.Reading;
 import io.factoryhub.hub.streams.StreamsPart;
@@ -34,6 +37,19 @@ public final class MachineStatePart implements StreamsPart {
     /** The control topic's records as they are (global: every instance has every rule). */
     static final String RULES_STORE = "factory-rules";
 
+    /** Wall-clock fields of a decoded state count from its decoding: the task's start. */
+    private static final EncodeAtCommitStore.Codec<MachineState> STORED = new EncodeAtCommitStore.Codec<>() {
+        @Override
+        public byte[] encode(String machineId, MachineState state) {
+            return MachineStateCodec.encode(state);
+        }
+
+        @Override
+        public MachineState decode(String machineId, byte[] bytes) {
+            return MachineStateCodec.decode(machineId, bytes, System.currentTimeMillis());
+        }
+    };
+
     private final LiveRules rules = new LiveRules();
     private final StateCounters counters = new StateCounters();
 
@@ -42,9 +58,8 @@ public final class MachineStatePart implements StreamsPart {
         builder.addGlobalStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(RULES_STORE), Serdes.String(),
                         Serdes.String()).withLoggingDisabled(),
                 topics.rules(), Consumed.with(Serdes.String(), Serdes.String()), () -> new RuleLoader(rules, counters));
-        // cached: a machine's state changes with each of its readings, the changelog gets its last per commit
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STATE_STORE), Serdes.String(),
-                Serdes.ByteArray()).withCachingEnabled());
+        // a machine's state changes with each of its readings: encoded once per commit, its last
+        builder.addStateStore(EncodeAtCommitStore.builder(Stores.persistentKeyValueStore(STATE_STORE), STORED));
         StateTimings timings = StateTimings.from(config);
         Duration tick = Duration.ofMillis(config.getInt("factory.rules.tick-ms"));
         telemetry.process(() -> new MachineStateProcessor(timings, rules, counters, tick), STATE_STORE)

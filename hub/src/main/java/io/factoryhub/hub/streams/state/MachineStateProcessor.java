@@ -3,7 +3,6 @@ package io.factoryhub.hub.streams.state;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.factoryhub.hub.state.LiveRules;
 import io.factoryhub.hub.state.MachineState;
-import io.factoryhub.hub.state.MachineStateCodec;
 import io.factoryhub.hub.state.StateChangedEvent;
 import io.factoryhub.hub.state.StateCounters;
 import io.factoryhub.hub.state.StateEngine;
@@ -14,7 +13,6 @@ import io.factoryhub.hub.streams.Reading;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -23,8 +21,8 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * The Streams side of {@link StateEngine}, one per task: its machines in memory for speed, every change written
- * through to the task's store (changelogged, exactly once), so a restart or another instance resumes from it.
+ * The Streams side of {@link StateEngine}, one per task: its machines in memory for speed, every change put to the
+ * task's store (encoded at commit, changelogged, exactly once), so a restart or another instance resumes from it.
  * Readings arrive keyed by machineId; transitions leave keyed by machineId to {@code factory.machine.events}.
  */
 final class MachineStateProcessor implements Processor<String, Reading, String, JsonNode> {
@@ -36,7 +34,7 @@ final class MachineStateProcessor implements Processor<String, Reading, String, 
     private final Map<String, MachineState> machines = new HashMap<>();
     private final StateEngine.Output out = this::transition;
     private ProcessorContext<String, JsonNode> context;
-    private KeyValueStore<String, byte[]> states;
+    private KeyValueStore<String, MachineState> states;
     private StateEngine engine;
     private long now;
 
@@ -60,11 +58,8 @@ final class MachineStateProcessor implements Processor<String, Reading, String, 
     /** The task's machines with their waiting readings, from its store (restored from the changelog first). */
     private void restore() {
         machines.clear();
-        try (KeyValueIterator<String, byte[]> all = states.all()) {
-            while (all.hasNext()) {
-                KeyValue<String, byte[]> state = all.next();
-                machines.put(state.key, MachineStateCodec.decode(state.key, state.value, now));
-            }
+        try (KeyValueIterator<String, MachineState> all = states.all()) {
+            all.forEachRemaining(state -> machines.put(state.key, state.value));
         }
     }
 
@@ -87,7 +82,7 @@ final class MachineStateProcessor implements Processor<String, Reading, String, 
 
     private void save(MachineState machine) {
         if (machine.dirty()) {
-            states.put(machine.machineId(), MachineStateCodec.encode(machine));
+            states.put(machine.machineId(), machine); // encoded at commit
             machine.clean();
         }
     }

@@ -23,9 +23,9 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * {@value TwinPart#STATES_STORE}) as it comes, so what Kafka Streams commits (exactly once) with the input offsets
  * always includes it: a restart, or the instance that takes the task over, reads the twins back and puts each on the
  * topic again. Saving only at the flush lost the readings of the last interval whenever the task moved (a second
- * instance joining right after a machine's last reading left its twin without tags). The readings store is cached:
- * RocksDB and the changelog get one write per tag and commit, however many readings came. The in-memory copy spares a
- * store read per reading. The MES context is read from {@link MachineContexts} at each flush, so a new work order
+ * instance joining right after a machine's last reading left its twin without tags). The readings store encodes at
+ * commit ({@link io.factoryhub.hub.streams.EncodeAtCommitStore}): RocksDB and the changelog get one write per tag and
+ * commit, however many readings came. The in-memory copy spares a store read per reading. The MES context is read from {@link MachineContexts} at each flush, so a new work order
  * reaches the twin within one interval even when the machine is silent.
  */
 final class TwinProcessor implements Processor<String, TwinChange, String, JsonNode> {
