@@ -2,9 +2,8 @@ package io.factoryhub.hub.streams;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import io.factoryhub.hub.telemetry.IsoInstants;
+import io.factoryhub.hub.telemetry.TelemetryEventFields;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -34,66 +33,13 @@ public final class ReadingSerde implements Serde<Reading> {
     }
 
     static Reading read(byte[] json) {
-        String machineId = null;
-        String deviceId = null;
-        String tag = null;
-        double value = Double.NaN;
-        String unit = null;
-        String quality = "GOOD";
-        String sourceTime = null;
-        String ingestTime = null;
-        String site = null;
-        String line = null;
-        String connector = null;
-        try (JsonParser parser = JSON.createParser(json)) {
-            if (parser.nextToken() != JsonToken.START_OBJECT) {
-                return null;
-            }
-            while (parser.nextToken() == JsonToken.FIELD_NAME) {
-                String field = parser.currentName();
-                JsonToken token = parser.nextToken();
-                switch (field) {
-                    case "machineId" -> machineId = parser.getValueAsString();
-                    case "deviceId" -> deviceId = parser.getValueAsString();
-                    case "tag" -> tag = parser.getValueAsString();
-                    case "value" -> value = token.isNumeric() ? parser.getDoubleValue() : Double.NaN;
-                    case "unit" -> unit = parser.getValueAsString();
-                    case "quality" -> quality = parser.getValueAsString();
-                    case "sourceTime" -> sourceTime = parser.getValueAsString();
-                    case "ingestTime" -> ingestTime = parser.getValueAsString();
-                    case "site" -> site = parser.getValueAsString();
-                    case "line" -> line = parser.getValueAsString();
-                    case "source" -> connector = connectorOf(parser, token);
-                    default -> parser.skipChildren();
-                }
-            }
-        } catch (IOException e) {
+        TelemetryEventFields event = TelemetryEventFields.read(json);
+        if (event == null || event.machineId() == null || event.tag() == null) {
             return null;
         }
-        if (machineId == null || tag == null) {
-            return null;
-        }
-        long time = epochMillis(sourceTime);
-        return new Reading(machineId, deviceId, tag, value, unit, quality, time > 0 ? time : epochMillis(ingestTime),
-                site, line, connector);
-    }
-
-    private static String connectorOf(JsonParser parser, JsonToken token) throws IOException {
-        if (token != JsonToken.START_OBJECT) {
-            parser.skipChildren();
-            return null;
-        }
-        String connector = null;
-        while (parser.nextToken() == JsonToken.FIELD_NAME) {
-            String field = parser.currentName();
-            parser.nextToken();
-            if (field.equals("connector")) {
-                connector = parser.getValueAsString();
-            } else {
-                parser.skipChildren();
-            }
-        }
-        return connector;
+        long time = epochMillis(event.sourceTime());
+        return new Reading(event.machineId(), event.deviceId(), event.tag(), event.value(), event.unit(), event.quality(),
+                time > 0 ? time : epochMillis(event.ingestTime()), event.site(), event.line(), event.connector());
     }
 
     private static long epochMillis(String time) {

@@ -1,6 +1,7 @@
 package io.factoryhub.hub.inference.action;
 
 import io.factoryhub.hub.support.MachineEventSender;
+import io.factoryhub.hub.telemetry.TelemetryEventFields;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -76,7 +77,7 @@ public final class InferenceAction extends ServiceSupport implements Processor, 
 
     @Override
     public void process(Exchange exchange) {
-        TelemetryFields reading = TelemetryFields.read(exchange.getMessage().getBody(String.class));
+        TelemetryEventFields reading = TelemetryEventFields.read(exchange.getMessage().getBody(String.class));
         if (reading == null || reading.tag() == null || Double.isNaN(reading.value()) || !"GOOD".equals(reading.quality())
                 || (scoredTags != null && !scoredTags.contains(reading.tag()))) {
             return; // nothing to score; the event is not ours to judge
