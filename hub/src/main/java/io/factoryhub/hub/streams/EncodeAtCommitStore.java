@@ -3,8 +3,10 @@ package io.factoryhub.hub.streams;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.ProcessorContext;
 import org.apache.kafka.streams.processor.StateStore;
@@ -44,15 +46,17 @@ public final class EncodeAtCommitStore<V> implements KeyValueStore<String, V>, C
 
         /** A codec from a serde that needs no key. */
         static <V> Codec<V> of(Serde<V> serde) {
+            Serializer<V> serializer = serde.serializer();
+            Deserializer<V> deserializer = serde.deserializer();
             return new Codec<>() {
                 @Override
                 public byte[] encode(String key, V value) {
-                    return serde.serializer().serialize(null, value);
+                    return serializer.serialize(null, value);
                 }
 
                 @Override
                 public V decode(String key, byte[] bytes) {
-                    return serde.deserializer().deserialize(null, bytes);
+                    return deserializer.deserialize(null, bytes);
                 }
             };
         }
